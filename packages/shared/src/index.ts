@@ -1,0 +1,98 @@
+export {
+  ApiClient,
+  type ApiClientOptions,
+  type ApiResponse,
+  DEFAULT_RETRY,
+  type FilePart,
+  normalizeApiUrl,
+  type Params,
+  paramsToPairs,
+  type RequestOptions,
+  type RetryPolicy,
+  redactUrl,
+} from "./client.ts";
+export { ApiError, codeForStatus, ErrorCode, HwsError, type HwsErrorOptions, isHwsError } from "./errors.ts";
+export {
+  type ApiCredentials,
+  buildAuthorizationHeader,
+  collectOAuthParams,
+  formatApiKey,
+  generateKeyMaterial,
+  type OAuthParams,
+  oauthPercentEncode,
+  parseApiKey,
+  parseAuthorizationHeader,
+  plaintextSignature,
+  verifyPlaintextSignature,
+} from "./oauth.ts";
+export {
+  formatMaasEventTime,
+  formatMaasTimestamp,
+  isSyncHealthy,
+  nextSync,
+  parseMaasTimestamp,
+  SYNC_GRACE_FACTOR,
+} from "./sync-health.ts";
+export {
+  formatTimeSpan,
+  isValidTimeSpan,
+  parseIntervalSeconds,
+  parseTimeSpan,
+  parseTimeSpanParts,
+  secondsToOnCalendar,
+  TIME_SPAN_UNITS,
+  type TimeSpan,
+  timeSpanToOnCalendar,
+} from "./time-span.ts";
+export {
+  type MachineCredentials,
+  type MachineCredentialsFile,
+  machineCredentialsSchema,
+  parseMachineCredentials,
+  renderMachineCredentials,
+} from "./wire/credentials.ts";
+export {
+  type CollectorError,
+  type CpuInfo,
+  type Disk,
+  type HardwarePayload,
+  type HardwarePayloadInput,
+  hardwarePayloadSchema,
+  KERNEL_ARCHITECTURES,
+  type MemoryInfo,
+  type NetworkCard,
+  type NetworkPort,
+  type NetworkState,
+  type PciDevice,
+  REQUIRED_API_EXTENSIONS,
+  type SystemInfo,
+  type UsbDevice,
+} from "./wire/hardware.ts";
+export {
+  type EventJson,
+  type EventsQueryJson,
+  eventSchema,
+  eventsQuerySchema,
+  type HardwareChange,
+  type HardwareHistoryEntry,
+  hardwareChangeSchema,
+  hardwareHistoryEntrySchema,
+  type MachineJson,
+  type MachineToken,
+  machineListSchema,
+  machineSchema,
+  machineTokenSchema,
+  NODE_STATUS_NAMES,
+  NodeStatus,
+  whoamiSchema,
+} from "./wire/machine.ts";
+export {
+  CONTENT_HASH_HEADER,
+  canonicalJson,
+  contentHash,
+  HARDWARE_SYNC_PATH,
+  METADATA_ROOT,
+  type PushResult,
+  pushResultSchema,
+} from "./wire/push.ts";
+export { formatJsonPath, ValidationError, type ValidationIssue, validateWith } from "./wire/validate.ts";
