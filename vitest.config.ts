@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { conditions: ["@hwsync/source"] },
   ssr: { resolve: { conditions: ["@hwsync/source"] } },
   test: {
+    reporters: ["default", "./scripts/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [

@@ -1,5 +1,5 @@
 import pRetry, { AbortError } from "p-retry";
-import { type Dispatcher, FormData, request } from "undici";
+import { type Dispatcher, request } from "undici";
 import { ApiError, codeForStatus, ErrorCode, HwsError } from "./errors.ts";
 import { type ApiCredentials, buildAuthorizationHeader } from "./oauth.ts";
 
@@ -186,7 +186,7 @@ export class ApiClient {
         timestamp: Math.floor(Date.now() / 1000) + this.clockSkewSeconds,
       });
     }
-    let body: string | Uint8Array | FormData | undefined = options.body;
+    let body: string | Uint8Array | undefined = options.body;
     const formPairs = paramsToPairs(options.form);
     if (body === undefined && (options.files?.length || options.multipart)) {
       const data = new FormData();
@@ -198,7 +198,11 @@ export class ApiClient {
           file.filename,
         );
       }
-      body = data;
+      // Serialise through the platform's Response so the body has a Content-Length and the
+      // multipart framing is the standard one, whatever undici version sends it.
+      const encoded = new Response(data);
+      headers["content-type"] = encoded.headers.get("content-type")!;
+      body = new Uint8Array(await encoded.arrayBuffer());
     } else if (body === undefined && formPairs.length > 0) {
       body = new URLSearchParams(formPairs).toString();
       headers["content-type"] = "application/x-www-form-urlencoded";
