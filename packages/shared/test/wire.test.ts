@@ -33,7 +33,7 @@ describe("hardware payload schema", () => {
 
   test("keeps fields it does not know (the producer sends more than MAAS reads)", () => {
     const parsed = hardwarePayloadSchema.parse(loadFixture("machine-resources-x86.json"));
-    expect((parsed.resources.storage?.disks?.[0] as Record<string, unknown>).partitions).toBeDefined();
+    expect((parsed.resources.storage!.disks![0] as Record<string, unknown>).partitions).toBeDefined();
   });
 
   test.each([
