@@ -1,0 +1,110 @@
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { registerAuth } from "./auth.ts";
+import { registerBodyParsers } from "./body.ts";
+import type { Clock } from "./clock.ts";
+import type { Db } from "./db/db.ts";
+import { handleError } from "./errors.ts";
+import { registerAccountRoutes } from "./routes/account.ts";
+import { registerDescribeRoutes } from "./routes/describe.ts";
+import { registerEventsRoutes } from "./routes/events.ts";
+import { registerHardwareSyncDownloadRoutes } from "./routes/hardware-sync-download.ts";
+import { registerMaasRoutes } from "./routes/maas.ts";
+import { registerMachineRoutes } from "./routes/machine.ts";
+import { registerMachinesRoutes } from "./routes/machines.ts";
+import { registerMetadataRoutes } from "./routes/metadata.ts";
+import { registerUsersRoutes } from "./routes/users.ts";
+import { registerVersionRoutes } from "./routes/version.ts";
+import { registerWebUi } from "./routes/web-ui.ts";
+import { registerWsRoutes } from "./routes/ws.ts";
+import { API_HASH } from "./services/describe.ts";
+
+export interface RegionConfig {
+  /** Largest hardware payload accepted, after decompression (default 8 MiB). */
+  maxPayloadBytes: number;
+  /** Deploy → Deployed at once instead of at the machine's first push (default false). */
+  deployImmediately: boolean;
+  /** What machines use to reach us (default http://<host>:<port>/MAAS). */
+  publicUrl?: string;
+  /** Where the built agent binaries are (default <repo>/dist/agent). */
+  agentDir?: string;
+  /** The built web UI served at /MAAS/r/ (default <repo>/packages/web/dist); unset: no UI routes. */
+  webDistDir?: string;
+}
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
+export function defaultRegionConfig(overrides: Partial<RegionConfig> = {}): RegionConfig {
+  return { maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, deployImmediately: false, ...overrides };
+}
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  config: RegionConfig;
+  /** Fastify's request log (JSON lines); off by default, errors are still reported. */
+  log?: boolean;
+  /**
+   * More routes registered after ours (tests and embedders add their own this way).
+   */
+  extraRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+// Forms and op=signal uploads (which carry the payload twice: .out and combined output) get
+// room for two payloads; the fast push route sets its own, tighter limit.
+function bodyLimitFor(config: RegionConfig): number {
+  return 2 * config.maxPayloadBytes + 1024 * 1024;
+}
+
+/** Builds the region's HTTP app (never listens): parsers → auth → errors → hooks → routes. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.log ? { level: "info" } : false,
+    bodyLimit: bodyLimitFor(deps.config),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Behind a proxy (as behind the rack's nginx) X-Forwarded-* give the scheme and host that
+    // describe/ puts in its URIs.
+    trustProxy: true,
+  });
+  registerBodyParsers(app);
+  registerAuth(app, deps.db);
+  // With --log, internal errors go to the JSON log with the request id; else one stderr line.
+  const reportInternal = deps.log
+    ? (error: unknown, request: FastifyRequest) => request.log.error({ err: error }, "internal error")
+    : undefined;
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply, reportInternal));
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type("text/plain; charset=utf-8")
+      .send(`Not Found: ${request.method} ${request.url.split("?")[0]}`),
+  );
+  // MAAS pretty-prints every JSON answer with 4 spaces; its CLI prints bodies verbatim.
+  app.setReplySerializer((payload) => JSON.stringify(payload, null, 4));
+  app.addHook("onSend", async (request, reply, payload) => {
+    const type = reply.getHeader("content-type");
+    // Exactly application/json: MAAS's CLI refuses describe/ with a charset suffix.
+    if (typeof type === "string" && type.startsWith("application/json"))
+      reply.header("content-type", "application/json");
+    if (request.url.startsWith("/MAAS/api/") || request.url.startsWith("/MAAS/metadata/")) {
+      reply.header("X-MAAS-API-Hash", API_HASH);
+    }
+    return payload;
+  });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+
+  registerVersionRoutes(app, deps);
+  registerDescribeRoutes(app, deps);
+  registerUsersRoutes(app, deps);
+  registerAccountRoutes(app, deps);
+  registerMachinesRoutes(app, deps);
+  registerMachineRoutes(app, deps);
+  registerMaasRoutes(app, deps);
+  registerWsRoutes(app, deps);
+  registerMetadataRoutes(app, deps);
+  registerEventsRoutes(app, deps);
+  registerHardwareSyncDownloadRoutes(app, deps);
+  if (deps.config.webDistDir) registerWebUi(app, { distDir: deps.config.webDistDir });
+  for (const register of deps.extraRoutes ?? []) await register(app);
+  return app;
+}

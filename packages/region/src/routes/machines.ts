@@ -1,0 +1,35 @@
+import type { FastifyInstance } from "fastify";
+import type { AppDeps } from "../app.ts";
+import { requireAdmin, requireUser } from "../auth.ts";
+import { formFields, queryFields, requestOp } from "../body.ts";
+import { unauthorized, unrecognisedSignature } from "../errors.ts";
+import { machinesToJson, machineToJson } from "../services/machine-json.ts";
+import {
+  createMachine,
+  listVisibleMachines,
+  machineFilterFromQuery,
+  newMachineInputFromForm,
+} from "../services/machines.ts";
+
+export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppDeps): void {
+  app.get("/MAAS/api/2.0/machines/", async (request) => {
+    const op = requestOp(request);
+    // MAAS has an anonymous machines handler, so an unsigned list is a 400, not a 401.
+    if (request.principal === null) throw unrecognisedSignature("GET", op);
+    const user = requireUser(request);
+    if (op !== undefined) throw unrecognisedSignature("GET", op);
+    const now = clock.now();
+    const rows = await listVisibleMachines(db, machineFilterFromQuery(queryFields(request), user, now));
+    return machinesToJson(db, rows, now);
+  });
+
+  app.post("/MAAS/api/2.0/machines/", async (request) => {
+    if (request.principal === null) throw unauthorized("Forbidden");
+    requireUser(request);
+    const op = requestOp(request);
+    if (op !== undefined) throw unrecognisedSignature("POST", op);
+    requireAdmin(request);
+    const row = await createMachine(db, newMachineInputFromForm(formFields(request)), clock);
+    return machineToJson(db, row, clock.now());
+  });
+}

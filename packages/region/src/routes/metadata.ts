@@ -1,0 +1,127 @@
+import { CONTENT_HASH_HEADER } from "@hwsync/shared";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AppDeps } from "../app.ts";
+import { requireMachine } from "../auth.ts";
+import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
+import { getMachineById } from "../db/machines.ts";
+import { forbidden, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
+import { handlePush } from "../services/hardware-sync/push.ts";
+import { fieldReader, handleSignal, parseSignalForm } from "../services/hardware-sync/signal.ts";
+import { buildScriptsTar, COMMISSIONING_SCRIPT } from "../services/scripts-tar.ts";
+import { renderVendorData } from "../services/vendor-data.ts";
+
+// The machine side of the region: `/MAAS/metadata/{2012-03-01|latest}/…`, authenticated by the
+// machine's own OAuth token (spec maas-wire-sync §1, docs/architecture.md "The fast path").
+
+const VERSIONS = new Set(["2012-03-01", "latest"]);
+const TEXT = "text/plain; charset=utf-8";
+
+type VersionRequest = FastifyRequest<{ Params: { version: string } }>;
+
+function checkVersion(request: VersionRequest): void {
+  if (!VERSIONS.has(request.params.version)) {
+    throw new RegionError(
+      404,
+      `Unknown metadata version '${request.params.version}'. Use 2012-03-01 or latest.`,
+    );
+  }
+}
+
+/** `http(s)://host:port/MAAS` as this request reached us. */
+export function requestBaseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}/MAAS`;
+}
+
+/** A request naming a machine (`?system_id=`) must name the token's own machine. */
+function machineFor(request: FastifyRequest): { machineId: number; systemId: string } {
+  const machine = requireMachine(request);
+  const named = firstValue(queryFields(request), "system_id");
+  if (named !== undefined && named !== machine.systemId) {
+    throw forbidden(`This token belongs to machine ${machine.systemId}; it cannot act for machine ${named}.`);
+  }
+  return machine;
+}
+
+export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db, clock, config } = deps;
+
+  app.get<{ Params: { version: string } }>("/MAAS/metadata/:version/", async (request, reply) => {
+    checkVersion(request);
+    requireMachine(request);
+    return reply.type(TEXT).send("meta-data/\nuser-data\nmaas-scripts\n");
+  });
+
+  app.post<{ Params: { version: string } }>("/MAAS/metadata/:version/", async (request, reply) => {
+    checkVersion(request);
+    const op = requestOp(request);
+    if (op !== "signal") throw unrecognisedSignature("POST", op);
+    const machine = machineFor(request);
+    const form = parseSignalForm(fieldReader(formFields(request)));
+    await handleSignal(db, {
+      machineId: machine.machineId,
+      form,
+      files: request.formFiles.map((file) => ({ field: file.field, data: file.data })),
+      now: clock.now(),
+    });
+    return reply.type(TEXT).send("OK");
+  });
+
+  app.get<{ Params: { version: string } }>("/MAAS/metadata/:version/maas-scripts", async (request, reply) => {
+    checkVersion(request);
+    // No credentials: MAAS hands out its enlistment scripts; we have none, so an empty index.
+    if (!request.principal) {
+      return reply.type("application/x-tar").send(await buildScriptsTar(null, clock.now()));
+    }
+    const { machineId } = requireMachine(request);
+    const { rows } = await db.query<{ id: number; status: string }>(
+      `INSERT INTO script_results (machine_id, name, updated) VALUES ($1, $2, $3)
+       ON CONFLICT (machine_id, name) DO UPDATE SET machine_id = EXCLUDED.machine_id
+       RETURNING id, status`,
+      [machineId, COMMISSIONING_SCRIPT, clock.now()],
+    );
+    const result = rows[0]!;
+    const finished = result.status !== "PENDING";
+    const tar = await buildScriptsTar(
+      { scriptResultId: Number(result.id), hasStarted: finished, hasFinished: finished },
+      clock.now(),
+    );
+    return reply.type("application/x-tar").send(tar);
+  });
+
+  app.get<{ Params: { version: string } }>(
+    "/MAAS/metadata/:version/meta-data/vendor-data",
+    async (request, reply) => {
+      checkVersion(request);
+      const { machineId } = requireMachine(request);
+      const machine = await getMachineById(db, machineId);
+      if (!machine) throw notFound();
+      const body = await renderVendorData(db, machine, deps, { baseUrl: requestBaseUrl(request) });
+      return reply.type("application/x-yaml; charset=utf-8").send(body);
+    },
+  );
+
+  app.post<{ Params: { version: string } }>(
+    "/MAAS/metadata/:version/hardware-sync",
+    // The body stays raw (gzip included): the unchanged path never inflates or parses it.
+    { config: { rawBody: true }, bodyLimit: config.maxPayloadBytes },
+    async (request, reply) => {
+      checkVersion(request);
+      const machine = machineFor(request);
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const result = await handlePush(db, {
+        machineId: machine.machineId,
+        systemId: machine.systemId,
+        body,
+        contentEncoding: request.headers["content-encoding"],
+        declaredHash: headerValue(request.headers[CONTENT_HASH_HEADER]),
+        now: clock.now(),
+        maxPayloadBytes: config.maxPayloadBytes,
+      });
+      return reply.type("application/json").send(result);
+    },
+  );
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,164 @@
+import { NodeStatus, parseIntervalSeconds } from "@hwsync/shared";
+import type { PrincipalUser } from "../auth.ts";
+import { type FormBody, firstValue, parseBoolean } from "../body.ts";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/db.ts";
+import { getMachineBySystemId, type MachineRow, updateMachine } from "../db/machines.ts";
+import { getOrCreateMachineToken } from "../db/tokens.ts";
+import { badRequest, conflict, notFound, validationError } from "../errors.ts";
+import { notifyMachineChanged } from "../notify.ts";
+import { getConfig, hardwareSyncIntervalSeconds } from "./config.ts";
+import { recordEvent } from "./events.ts";
+import { statusName } from "./machine-json.ts";
+
+/** Spec maas-wire-api §4.3: the OSes hardware sync supports (the agent is a Linux binary). */
+export const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
+export const HW_SYNC_LINUX_ONLY = "Hardware sync is only supported for Linux based image deploys.";
+
+export interface DeployOptions {
+  enableHwSync: boolean;
+  /** Seconds; our extension. Null → the global hardware_sync_interval. */
+  syncInterval: number | null;
+  osystem?: string;
+  distroSeries?: string;
+  /** Decoded user data. */
+  userData?: string | null;
+  comment?: string;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Deploy form → options. Throws the 400s MAAS gives for each bad field. */
+export function parseDeployForm(form: FormBody): DeployOptions {
+  const rawEnable = firstValue(form, "enable_hw_sync");
+  let enableHwSync = false;
+  if (rawEnable !== undefined) {
+    const parsed = parseBoolean(rawEnable);
+    if (parsed === undefined) throw badRequest("Invalid enable_hw_sync: Value should be 'true' or 'false'");
+    enableHwSync = parsed;
+  }
+  const fields: Record<string, string[]> = {};
+  let syncInterval: number | null = null;
+  const rawInterval = firstValue(form, "sync_interval");
+  if (rawInterval !== undefined && rawInterval !== "") {
+    if (!enableHwSync) {
+      fields.sync_interval = ["sync_interval only applies with enable_hw_sync=true."];
+    } else {
+      try {
+        syncInterval = parseIntervalSeconds(rawInterval);
+      } catch (error) {
+        fields.sync_interval = [(error as Error).message];
+      }
+    }
+  }
+  const osystem = firstValue(form, "osystem") || undefined;
+  const distroSeries = firstValue(form, "distro_series") || undefined;
+  if (osystem !== undefined && !SLUG.test(osystem)) {
+    fields.osystem = [`'${osystem}' is not a valid operating system: use a name such as ubuntu.`];
+  }
+  if (distroSeries !== undefined && !SLUG.test(distroSeries)) {
+    fields.distro_series = [`'${distroSeries}' is not a valid distro series: use a name such as noble.`];
+  }
+  let userData: string | null | undefined;
+  const rawUserData = firstValue(form, "user_data");
+  if (rawUserData !== undefined && rawUserData !== "") {
+    const compact = rawUserData.replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
+      fields.user_data = [
+        "user_data must be base64-encoded (e.g. user_data=$(base64 -w0 cloud-config.yaml)).",
+      ];
+    } else {
+      userData = Buffer.from(compact, "base64").toString("utf8");
+    }
+  }
+  if (Object.keys(fields).length > 0) throw validationError(fields);
+  return {
+    enableHwSync,
+    syncInterval,
+    osystem,
+    distroSeries,
+    userData,
+    comment: firstValue(form, "comment"),
+  };
+}
+
+/** Admins see every machine; others see the ones they own and unowned ones. */
+export function canSee(user: PrincipalUser, row: MachineRow): boolean {
+  return user.isSuperuser || row.ownerId === null || row.ownerId === user.id;
+}
+
+export interface LifecycleContext {
+  clock: Clock;
+  deployImmediately: boolean;
+}
+
+/**
+ * Ready → (allocate to the caller) → Deploying, or Deployed at once with deployImmediately
+ * (this region has no power control; otherwise the machine's first hardware push finishes it).
+ * Runs with the machine row locked, so it serialises with syncs and releases.
+ */
+export async function deployMachine(
+  db: Db,
+  user: PrincipalUser,
+  systemId: string,
+  options: DeployOptions,
+  context: LifecycleContext,
+): Promise<MachineRow> {
+  return db.transaction(async (tx) => {
+    const row = await getMachineBySystemId(tx, systemId, { forUpdate: true });
+    if (!row || !canSee(user, row)) throw notFound();
+    if (row.status === NodeStatus.READY) {
+      if (row.ownerId !== null && row.ownerId !== user.id) {
+        throw conflict("Can't allocate a machine belonging to another user.");
+      }
+    } else if (row.status !== NodeStatus.ALLOCATED) {
+      throw conflict(`Can't deploy a machine that is in the '${statusName(row.status)}' state`);
+    }
+    const osystem = options.osystem ?? (await getConfig(tx, "default_osystem"));
+    const distroSeries = options.distroSeries ?? (await getConfig(tx, "default_distro_series"));
+    if (options.enableHwSync && !HW_SYNC_OSYSTEMS.includes(osystem)) {
+      throw validationError({ enable_hw_sync: [HW_SYNC_LINUX_ONLY] });
+    }
+    const now = context.clock.now();
+    const syncInterval = options.enableHwSync
+      ? (options.syncInterval ?? (await hardwareSyncIntervalSeconds(tx)))
+      : null;
+    const status = context.deployImmediately ? NodeStatus.DEPLOYED : NodeStatus.DEPLOYING;
+    const updated = await updateMachine(tx, row.id, {
+      status,
+      statusMessage: context.deployImmediately
+        ? "Deployed"
+        : "Deploying: waiting for the machine's first report",
+      ownerId: row.ownerId ?? user.id,
+      osystem,
+      distroSeries,
+      enableHwSync: options.enableHwSync,
+      syncInterval,
+      // MAAS sets last_sync when deployment ends; with deployImmediately that is now.
+      lastSync: context.deployImmediately && options.enableHwSync ? now : null,
+      userData: options.userData ?? null,
+    });
+    await getOrCreateMachineToken(tx, row.id);
+    const sync = options.enableHwSync ? ` with hardware sync every ${syncInterval} s` : "";
+    const comment = options.comment ? ` (${options.comment})` : "";
+    const machine = { id: row.id, systemId: row.systemId, hostname: row.hostname };
+    await recordEvent(tx, {
+      machine,
+      type: "REQUEST_NODE_START_DEPLOYMENT",
+      description: `Deploying ${osystem} ${distroSeries}${sync}${comment}`,
+      username: user.username,
+      at: now,
+    });
+    if (context.deployImmediately) {
+      await recordEvent(tx, {
+        machine,
+        type: "DEPLOYED",
+        description: "Deployed (the region was started with --deploy-immediately)",
+        username: user.username,
+        at: now,
+      });
+    }
+    await notifyMachineChanged(tx, row.systemId);
+    return updated;
+  });
+}

@@ -1,0 +1,129 @@
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import { type HardwarePayload, hardwarePayloadSchema, ValidationError, validateWith } from "@hwsync/shared";
+import { badRequest, payloadTooLarge, RegionError, validationError } from "../../errors.ts";
+import type { HardwareState } from "./model.ts";
+import { normalizePayload } from "./normalize.ts";
+
+const gunzipAsync = promisify(gunzip);
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The uncompressed body. `maxOutputLength` makes zlib stop as soon as the output passes the
+ * limit, so a gzip bomb costs at most the limit in memory, never its inflated size.
+ */
+export async function decodeBody(
+  body: Buffer,
+  encoding: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  const kind = (encoding ?? "identity").trim().toLowerCase();
+  if (kind === "identity" || kind === "") {
+    if (body.length > maxBytes) throw tooLarge(maxBytes);
+    return body;
+  }
+  if (kind !== "gzip" && kind !== "x-gzip") {
+    throw new RegionError(
+      415,
+      `Content-Encoding '${encoding}' is not supported; send the body as is or gzip it.`,
+    );
+  }
+  try {
+    return await gunzipAsync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+      throw tooLarge(maxBytes, " once inflated");
+    throw badRequest(`Body says Content-Encoding: gzip but does not inflate: ${(error as Error).message}.`);
+  }
+}
+
+function tooLarge(maxBytes: number, how = ""): RegionError {
+  return payloadTooLarge(
+    `Hardware payload is larger than the region's limit of ${maxBytes} bytes${how}. Raise it with maas-region start --max-payload, or drop collector extras.`,
+  );
+}
+
+/** JSON text → a validated payload; 400 with the JSON path of every problem otherwise. */
+export function parsePayload(bytes: Buffer): HardwarePayload {
+  if (bytes.length === 0) throw badRequest("Empty body: send the machine-resources JSON document.");
+  const text = bytes.toString("utf8");
+  let document: unknown;
+  try {
+    // PostgreSQL text and jsonb cannot hold U+0000; drop it rather than fail the write.
+    document = text.includes("\\u0000")
+      ? JSON.parse(text, (_key, value: unknown) =>
+          typeof value === "string" ? value.replaceAll("\0", "") : value,
+        )
+      : JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`Hardware payload is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return validateWith(hardwarePayloadSchema, document, "hardware payload");
+  } catch (error) {
+    if (error instanceof ValidationError) throw validationErrorOf(error);
+    throw error;
+  }
+}
+
+function validationErrorOf(error: ValidationError): RegionError {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path || "(root)";
+    fields[path] = [...(fields[path] ?? []), issue.message];
+  }
+  return validationError(fields);
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Payload → rows, refusing numbers the int columns cannot hold (a 400, never a failed INSERT). */
+export function normalizeForStorage(payload: HardwarePayload): HardwareState {
+  const state = normalizePayload(payload);
+  const fields: Record<string, string[]> = {};
+  const check = (path: string, value: number | null | undefined) => {
+    if (value !== null && value !== undefined && (!Number.isInteger(value) || Math.abs(value) > INT32_MAX)) {
+      fields[path] = [`${value} is out of range: expected an integer of at most ${INT32_MAX}`];
+    }
+  };
+  check("resources.cpu.total", state.machine.cpuCount);
+  check("resources.cpu.sockets[].frequency", state.machine.cpuSpeed);
+  check("resources.memory.total (MiB)", state.machine.memory);
+  for (const disk of state.blockDevices) {
+    for (const [key, value] of [
+      ["numa_node", disk.numaNode],
+      ["block_size", disk.blockSize],
+      ["rpm", disk.rpm],
+    ] as const) {
+      check(`resources.storage.disks(${disk.name}).${key}`, value);
+    }
+  }
+  for (const nic of state.interfaces) {
+    nic.linkSpeed = nic.linkSpeed === null ? null : Math.round(nic.linkSpeed);
+    for (const [key, value] of [
+      ["link_speed", nic.linkSpeed],
+      ["interface_speed", nic.interfaceSpeed],
+      ["sriov.maximum_vfs", nic.sriovMaxVf],
+      ["numa_node", nic.numaNode],
+    ] as const) {
+      check(`networks.${nic.name}.${key}`, value);
+    }
+  }
+  for (const device of state.pciDevices) {
+    check(`resources.pci.devices(${device.pciAddress}).numa_node`, device.numaNode);
+    check(`resources.pci.devices(${device.pciAddress}).iommu_group`, device.iommuGroup);
+  }
+  for (const device of state.usbDevices) {
+    check(
+      `resources.usb.devices(${device.busAddress}:${device.deviceAddress}).bus_address`,
+      device.busAddress,
+    );
+    check(
+      `resources.usb.devices(${device.busAddress}:${device.deviceAddress}).device_address`,
+      device.deviceAddress,
+    );
+  }
+  if (Object.keys(fields).length > 0) throw validationError(fields);
+  return state;
+}

@@ -1,0 +1,248 @@
+import { type HardwareChange, NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
+import type { Db } from "../../db/db.ts";
+import { insertEventsSql } from "../../db/events.ts";
+import {
+  BLOCK_DEVICES,
+  type DeviceTable,
+  INTERFACES,
+  loadForSync,
+  PCI_DEVICES,
+  type TableWrite,
+  USB_DEVICES,
+  writeDevices,
+} from "../../db/hardware.ts";
+import { getMachineById, type MachineRow } from "../../db/machines.ts";
+import { conflict, notFound } from "../../errors.ts";
+import { MACHINE_CHANNEL } from "../../notify.ts";
+import { changeEvents, type RecordEventInput, toEventInsert } from "../events.ts";
+import { planTags, type TagPlan } from "../tags.ts";
+import { applyBmc, type BmcReport } from "./bmc.ts";
+import { planSync, type SyncPlan, snakeCase, type TableOps } from "./diff.ts";
+import type { HardwareState, MachineHardware } from "./model.ts";
+import { tagSubject } from "./tag-subject.ts";
+
+/** A validated, normalized payload and the hash of the bytes it came from. */
+export interface HardwareReport {
+  state: HardwareState;
+  contentHash: string;
+}
+
+export interface SyncRequest {
+  machineId: number;
+  now: Date;
+  report?: HardwareReport;
+  bmc?: BmcReport;
+  /**
+   * "signal" answers machines in states MAAS leaves alone (Ready, Broken, Failed…) with "ignored"
+   * instead of a 409, because the real client would retry a refusal for a minute.
+   */
+  wire: "push" | "signal";
+  /** More work in the same transaction, after the checks; returns events to record with the sync's. */
+  within?: (tx: Db, machine: MachineRow) => Promise<RecordEventInput[]>;
+}
+
+export interface SyncOutcome {
+  ignored: boolean;
+  changes: HardwareChange[];
+  machine: Pick<MachineRow, "systemId" | "status" | "lastSync" | "syncInterval" | "hardwareHash">;
+}
+
+const SYNCABLE = new Set<number>([NodeStatus.DEPLOYED, NodeStatus.DEPLOYING]);
+// spec maas-wire-sync §1.5: a signal from these is accepted and does nothing.
+const SIGNAL_NO_EFFECT = new Set<number>([
+  NodeStatus.NEW,
+  NodeStatus.READY,
+  NodeStatus.BROKEN,
+  NodeStatus.FAILED_COMMISSIONING,
+  NodeStatus.FAILED_DEPLOYMENT,
+  NodeStatus.FAILED_RELEASING,
+]);
+
+function statusName(status: number): string {
+  return NODE_STATUS_NAMES[status] ?? String(status);
+}
+
+/** Refuses (409) a machine that may not report hardware; "ignore" for a no-effect signal. */
+export function checkSyncable(machine: MachineRow, wire: "push" | "signal"): "ok" | "ignore" {
+  if (!SYNCABLE.has(machine.status)) {
+    if (wire === "signal" && SIGNAL_NO_EFFECT.has(machine.status)) return "ignore";
+    if (wire === "signal")
+      throw conflict(`Machine status isn't valid (status is ${statusName(machine.status)})`);
+    throw conflict(
+      `Machine ${machine.systemId} is ${statusName(machine.status)}: hardware sync is accepted only from Deployed or Deploying machines.`,
+    );
+  }
+  if (!machine.enableHwSync) {
+    throw conflict(
+      `Hardware sync is not enabled for machine ${machine.systemId}. Deploy it with enable_hw_sync=true to report hardware.`,
+    );
+  }
+  return "ok";
+}
+
+function storedMachine(machine: MachineRow): MachineHardware {
+  return {
+    architecture: machine.architecture,
+    osystem: machine.osystem,
+    distroSeries: machine.distroSeries,
+    cpuCount: machine.cpuCount,
+    cpuModel: machine.cpuModel,
+    cpuSpeed: machine.cpuSpeed,
+    memory: machine.memory,
+    hardwareUuid: machine.hardwareUuid,
+    systemInfo: machine.systemInfo as Record<string, string>,
+  };
+}
+
+function tableWrite<T>(
+  table: DeviceTable<T>,
+  uniqueColumn: string | null,
+  ops: TableOps<T>,
+): TableWrite<unknown> {
+  const moving = ops.updates.filter((update) => update.keyChanged).map((update) => update.id);
+  return {
+    table: table as DeviceTable<unknown>,
+    deletes: ops.deletes.map((row) => row.id),
+    park: uniqueColumn && moving.length > 0 ? { column: uniqueColumn, ids: moving } : null,
+    updates: ops.updates,
+    inserts: ops.inserts,
+  };
+}
+
+function planWrites(plan: SyncPlan): Array<TableWrite<unknown>> {
+  return [
+    tableWrite(BLOCK_DEVICES, "identity", plan.blockDevices),
+    tableWrite(INTERFACES, "name", plan.interfaces),
+    tableWrite(PCI_DEVICES, null, plan.pciDevices),
+    tableWrite(USB_DEVICES, null, plan.usbDevices),
+  ];
+}
+
+type MachineWrite = Partial<MachineHardware> & {
+  lastSync?: Date;
+  hardwareHash?: string;
+  status?: number;
+  powerType?: string;
+};
+
+interface Finish {
+  patch: MachineWrite;
+  events: RecordEventInput[];
+  changes: HardwareChange[];
+  contentHash: string | null;
+  now: Date;
+  tags: TagPlan | null;
+}
+
+/**
+ * Everything after the device writes in one statement: the machine row, the events, the history
+ * entry, the tag changes and the live-update notification (sent by PostgreSQL at COMMIT).
+ */
+async function finish(tx: Db, machine: MachineRow, work: Finish): Promise<SyncOutcome["machine"]> {
+  const params: unknown[] = [machine.id];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const sets: string[] = [];
+  for (const [field, value] of Object.entries(work.patch)) {
+    if (value === undefined) continue;
+    sets.push(
+      field === "systemInfo"
+        ? `system_info = ${param(JSON.stringify(value))}::jsonb`
+        : `${snakeCase(field)} = ${param(value)}`,
+    );
+  }
+  const ctes: string[] = [];
+  ctes.push(
+    sets.length > 0
+      ? `m AS (UPDATE machines SET ${sets.join(", ")} WHERE id = $1 RETURNING system_id, status, last_sync, sync_interval, hardware_hash)`
+      : "m AS (SELECT system_id, status, last_sync, sync_interval, hardware_hash FROM machines WHERE id = $1)",
+  );
+  if (work.events.length > 0) ctes.push(`e AS (${insertEventsSql(work.events.map(toEventInsert), param)})`);
+  if (work.changes.length > 0) {
+    ctes.push(
+      `h AS (INSERT INTO hardware_syncs (machine_id, created, content_hash, changes)
+             VALUES ($1, ${param(work.now)}, ${param(work.contentHash)}, ${param(JSON.stringify(work.changes))}::jsonb))`,
+    );
+  }
+  if (work.tags && work.tags.detach.length > 0) {
+    ctes.push(
+      `td AS (DELETE FROM machine_tags WHERE machine_id = $1 AND tag_id = ANY(${param(work.tags.detach)}::int[]))`,
+    );
+  }
+  if (work.tags && work.tags.attach.length > 0) {
+    ctes.push(
+      `ta AS (INSERT INTO machine_tags (machine_id, tag_id) SELECT $1, unnest(${param(work.tags.attach)}::int[]) ON CONFLICT DO NOTHING)`,
+    );
+  }
+  const written = sets.length > 0 || work.events.length > 0;
+  const notify = written ? `, pg_notify(${param(MACHINE_CHANNEL)}, m.system_id) AS notified` : "";
+  const { rows } = await tx.query<SyncOutcome["machine"]>(
+    `WITH ${ctes.join(",\n")}
+     SELECT m.system_id AS "systemId", m.status, m.last_sync AS "lastSync", m.sync_interval AS "syncInterval",
+            m.hardware_hash AS "hardwareHash"${notify} FROM m`,
+    params,
+  );
+  const row = rows[0]!;
+  return {
+    systemId: row.systemId,
+    status: row.status,
+    lastSync: row.lastSync,
+    syncInterval: row.syncInterval,
+    hardwareHash: row.hardwareHash,
+  };
+}
+
+/**
+ * One sync, in one transaction holding the machine's row lock: concurrent syncs, deploys and
+ * releases of the machine take turns, and a failure anywhere leaves nothing half-written.
+ */
+export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOutcome> {
+  return db.transaction(async (tx) => {
+    const machine = await getMachineById(tx, request.machineId, { forUpdate: true });
+    if (!machine) throw notFound();
+    if (checkSyncable(machine, request.wire) === "ignore") return { ignored: true, changes: [], machine };
+    const events = request.within ? await request.within(tx, machine) : [];
+    const changes: HardwareChange[] = [];
+    let patch: MachineWrite = {};
+    let tags: TagPlan | null = null;
+    const { report, now } = request;
+    // Another push of the same bytes may have won the lock first: then only the heartbeat is new.
+    if (report && machine.hardwareHash !== report.contentHash) {
+      const stored = await loadForSync(tx, machine.id);
+      const plan = planSync({ machine: storedMachine(machine), ...stored }, report.state);
+      await writeDevices(tx, machine.id, planWrites(plan));
+      changes.push(...plan.changes);
+      patch = { ...plan.machinePatch };
+      if (changes.length > 0 && stored.tags.length > 0) {
+        tags = planTags(stored.tags, tagSubject({ ...storedMachine(machine), ...patch }, report.state));
+      }
+    }
+    if (report) {
+      patch.lastSync = now;
+      patch.hardwareHash = report.contentHash;
+      if (machine.status === NodeStatus.DEPLOYING) patch.status = NodeStatus.DEPLOYED;
+    }
+    if (request.bmc) {
+      const bmc = await applyBmc(tx, machine, request.bmc, now);
+      changes.push(...bmc.changes);
+      if (bmc.powerType !== undefined) patch.powerType = bmc.powerType;
+    }
+    const allEvents = [...changeEvents(changes, machine, now, machine.ownerUsername), ...events];
+    if (patch.status !== undefined) {
+      allEvents.push({
+        machine,
+        type: "NODE_CHANGED_STATUS",
+        description: `From '${statusName(machine.status)}' to '${statusName(patch.status)}'`,
+        at: now,
+      });
+    }
+    const written = await finish(tx, machine, {
+      patch,
+      events: allEvents,
+      changes,
+      contentHash: report?.contentHash ?? null,
+      now,
+      tags,
+    });
+    return { ignored: false, changes, machine: written };
+  });
+}

@@ -1,0 +1,259 @@
+import { randomInt } from "node:crypto";
+import { NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
+import type { PrincipalUser } from "../auth.ts";
+import { allValues, type FormBody, firstValue, parseBoolean } from "../body.ts";
+import type { Clock } from "../clock.ts";
+import { type Db, isUniqueViolation } from "../db/db.ts";
+import {
+  findUsedMacs,
+  getMachineById,
+  getMachineBySystemId,
+  insertBootInterfaces,
+  insertMachine,
+  listMachines,
+  type MachineFilter,
+  type MachineRow,
+  updateMachine,
+} from "../db/machines.ts";
+import { deleteMachineTokens, getMachineToken, type TokenTriple } from "../db/tokens.ts";
+import { conflict, notFound, validationError } from "../errors.ts";
+import { notifyMachineChanged } from "../notify.ts";
+import { canSee } from "./deploy.ts";
+import { recordEvent } from "./events.ts";
+import { statusName } from "./machine-json.ts";
+import { dropVirtualDevices } from "./release.ts";
+
+export const ARCHITECTURES = [
+  "amd64/generic",
+  "arm64/generic",
+  "armhf/generic",
+  "i386/generic",
+  "ppc64el/generic",
+  "riscv64/generic",
+  "s390x/generic",
+];
+
+const HOSTNAME_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
+// MAAS system ids: six characters of lower-case letters and digits.
+const SYSTEM_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+export interface NewMachineInput {
+  hostname?: string;
+  architecture?: string;
+  macAddresses: string[];
+  powerType?: string;
+}
+
+export function newMachineInputFromForm(form: FormBody): NewMachineInput {
+  return {
+    hostname: firstValue(form, "hostname") || undefined,
+    architecture: firstValue(form, "architecture") || undefined,
+    macAddresses: allValues(form, "mac_addresses").flatMap((value) => value.split(/[\s,]+/).filter(Boolean)),
+    powerType: firstValue(form, "power_type") || undefined,
+  };
+}
+
+function normalizeMac(value: string): string {
+  return value.trim().toLowerCase().replace(/-/g, ":");
+}
+
+function normalizeArchitecture(value: string): string {
+  return value.includes("/") ? value : `${value}/generic`;
+}
+
+function newSystemId(): string {
+  let id = "";
+  for (let i = 0; i < 6; i++) id += SYSTEM_ID_ALPHABET[randomInt(SYSTEM_ID_ALPHABET.length)];
+  return id;
+}
+
+/**
+ * Adds a machine. This region has no commissioning, so the machine is Ready at once (MAAS
+ * would commission a New machine first); its MACs become physical interfaces eth0, eth1, ….
+ */
+export async function createMachine(db: Db, input: NewMachineInput, clock: Clock): Promise<MachineRow> {
+  const fields: Record<string, string[]> = {};
+  const hostname = input.hostname?.trim().toLowerCase();
+  if (
+    hostname !== undefined &&
+    (hostname.length > 253 || !hostname.split(".").every((l) => HOSTNAME_LABEL.test(l)))
+  ) {
+    fields.hostname = [
+      `'${input.hostname}' is not a valid hostname: use letters, digits and '-' (not at either end), e.g. web-07.`,
+    ];
+  }
+  const architecture = normalizeArchitecture(input.architecture?.trim() || "amd64/generic");
+  if (!ARCHITECTURES.includes(architecture)) {
+    fields.architecture = [
+      `'${input.architecture}' is not a valid architecture.  It should be one of: ${ARCHITECTURES.map((a) => `'${a}'`).join(", ")}.`,
+    ];
+  }
+  const macs = [...new Set(input.macAddresses.map(normalizeMac))];
+  const badMacs = macs.filter((mac) => !MAC.test(mac));
+  if (macs.length === 0) fields.mac_addresses = ["This field is required: give at least one MAC address."];
+  else if (badMacs.length > 0) {
+    fields.mac_addresses = badMacs.map(
+      (mac) => `'${mac}' is not a valid MAC address (e.g. 52:54:00:12:34:56).`,
+    );
+  }
+  const powerType = input.powerType?.trim() || "manual";
+  if (!/^[a-z0-9_-]{1,32}$/.test(powerType)) {
+    fields.power_type = [`'${powerType}' is not a valid power type (e.g. manual, ipmi, redfish).`];
+  }
+  if (Object.keys(fields).length > 0) throw validationError(fields);
+
+  try {
+    return await db.transaction(async (tx) => {
+      const used = await findUsedMacs(tx, macs);
+      if (used.length > 0) {
+        throw validationError({
+          mac_addresses: used.map((mac) => `MAC address ${mac} already in use on another machine.`),
+        });
+      }
+      let systemId = newSystemId();
+      while (await getMachineBySystemId(tx, systemId)) systemId = newSystemId();
+      const id = await insertMachine(tx, {
+        systemId,
+        hostname: hostname ?? `machine-${systemId}`,
+        architecture,
+        powerType,
+        status: NodeStatus.READY,
+        statusMessage: "Ready (this region has no commissioning)",
+      });
+      await insertBootInterfaces(tx, id, macs);
+      const row = (await getMachineById(tx, id))!;
+      await recordEvent(tx, {
+        machine: { id, systemId, hostname: row.hostname },
+        type: "NODE_CHANGED_STATUS",
+        description: "Added; Ready without commissioning",
+        at: clock.now(),
+      });
+      await notifyMachineChanged(tx, systemId);
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw validationError({ hostname: [`Node with this Hostname already exists: ${hostname}.`] });
+    }
+    throw error;
+  }
+}
+
+/** `status=deployed`, `status=Failed deployment`, `status=6` → 6. */
+export function parseStatus(value: string): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const number = Number(trimmed);
+    return NODE_STATUS_NAMES[number] === undefined ? undefined : number;
+  }
+  const wanted = trimmed.toLowerCase().replace(/[\s-]+/g, "_");
+  for (const [number, name] of Object.entries(NODE_STATUS_NAMES)) {
+    if (name.toLowerCase().replace(/\s+/g, "_") === wanted) return Number(number);
+  }
+  return undefined;
+}
+
+/** The machines list filters MAAS accepts (id, hostname, status) plus our sync_unhealthy. */
+export function machineFilterFromQuery(query: FormBody, user: PrincipalUser, now: Date): MachineFilter {
+  const fields: Record<string, string[]> = {};
+  const statuses: number[] = [];
+  for (const value of allValues(query, "status")) {
+    const status = parseStatus(value);
+    if (status === undefined) {
+      fields.status = [
+        `'${value}' is not a valid status: use a name (new, ready, deploying, deployed, …) or a number.`,
+      ];
+    } else statuses.push(status);
+  }
+  let unhealthy = false;
+  const rawUnhealthy = firstValue(query, "sync_unhealthy");
+  if (rawUnhealthy !== undefined) {
+    const parsed = parseBoolean(rawUnhealthy);
+    if (parsed === undefined) fields.sync_unhealthy = ["sync_unhealthy must be true or false."];
+    else unhealthy = parsed;
+  }
+  if (Object.keys(fields).length > 0) throw validationError(fields);
+  return {
+    systemIds: allValues(query, "id"),
+    hostnames: allValues(query, "hostname"),
+    statuses,
+    syncUnhealthyAt: unhealthy ? now : undefined,
+    visibleToUserId: user.isSuperuser ? undefined : user.id,
+  };
+}
+
+export function listVisibleMachines(db: Db, filter: MachineFilter): Promise<MachineRow[]> {
+  return listMachines(db, filter);
+}
+
+/** A machine the user may see, else MAAS's 404. */
+export async function findVisibleMachine(db: Db, user: PrincipalUser, systemId: string): Promise<MachineRow> {
+  const row = await getMachineBySystemId(db, systemId);
+  if (!row || !canSee(user, row)) throw notFound();
+  return row;
+}
+
+// MAAS releases from these states; Ready and Releasing are accepted as no-ops.
+const RELEASABLE: number[] = [
+  NodeStatus.ALLOCATED,
+  NodeStatus.RESERVED,
+  NodeStatus.BROKEN,
+  NodeStatus.DEPLOYING,
+  NodeStatus.DEPLOYED,
+  NodeStatus.FAILED_DEPLOYMENT,
+  NodeStatus.FAILED_RELEASING,
+  15, // Failed disk erasing
+];
+
+/**
+ * Release: hw-sync fields reset, machine token deleted (a running agent then gets 401), owner
+ * cleared, virtual devices dropped (physical ones kept), and straight to Ready — there is no
+ * power-off to wait for. One transaction with the machine row locked.
+ */
+export async function releaseMachine(
+  db: Db,
+  user: PrincipalUser,
+  systemId: string,
+  options: { comment?: string },
+  clock: Clock,
+): Promise<MachineRow> {
+  return db.transaction(async (tx) => {
+    const row = await getMachineBySystemId(tx, systemId, { forUpdate: true });
+    if (!row || !canSee(user, row)) throw notFound();
+    if (row.status === NodeStatus.READY || row.status === NodeStatus.RELEASING) return row;
+    if (!RELEASABLE.includes(row.status)) {
+      throw conflict(`Machine cannot be released in its current state ('${statusName(row.status)}').`);
+    }
+    const updated = await updateMachine(tx, row.id, {
+      status: NodeStatus.READY,
+      statusMessage: "Released",
+      enableHwSync: false,
+      syncInterval: null,
+      lastSync: null,
+      hardwareHash: null,
+      ownerId: null,
+      osystem: "",
+      distroSeries: "",
+      userData: null,
+    });
+    await deleteMachineTokens(tx, row.id);
+    await dropVirtualDevices(tx, row.id, clock.now());
+    await recordEvent(tx, {
+      machine: { id: row.id, systemId: row.systemId, hostname: row.hostname },
+      type: "REQUEST_NODE_RELEASE",
+      description: `Released${options.comment ? ` (${options.comment})` : ""}`,
+      username: user.username,
+      at: clock.now(),
+    });
+    await notifyMachineChanged(tx, row.systemId);
+    return (await getMachineById(tx, updated.id))!;
+  });
+}
+
+/** `op=get_token`: the machine's metadata token or null (admin only; checked by the route). */
+export async function machineToken(db: Db, systemId: string): Promise<TokenTriple | null> {
+  const row = await getMachineBySystemId(db, systemId);
+  if (!row) throw notFound();
+  return getMachineToken(db, row.id);
+}

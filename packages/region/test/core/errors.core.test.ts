@@ -1,0 +1,190 @@
+import { ErrorCode, HwsError } from "@hwsync/shared";
+import fc from "fast-check";
+import Fastify from "fastify";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  badRequest,
+  conflict,
+  forbidden,
+  handleError,
+  notFound,
+  payloadTooLarge,
+  unauthorized,
+  validationError,
+} from "../../src/errors.ts";
+import { startRegion } from "../../src/server.ts";
+import {
+  addMachine,
+  ENGINES,
+  openTestDb,
+  raw,
+  startTestRegion,
+  type TestDb,
+  type TestRegion,
+} from "./helpers.ts";
+
+describe("handleError", () => {
+  const app = Fastify();
+  const reported: unknown[] = [];
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply, (e) => reported.push(e)));
+  const routes: Record<string, () => never> = {
+    validation: () => {
+      throw validationError({ hostname: ["bad"] });
+    },
+    bad: () => {
+      throw badRequest("No provided name!");
+    },
+    missing: () => {
+      throw notFound();
+    },
+    conflict: () => {
+      throw conflict("Can't deploy a machine that is in the 'Deployed' state");
+    },
+    forbidden: () => {
+      throw forbidden();
+    },
+    unauthorized: () => {
+      throw unauthorized("Forbidden", { "WWW-Authenticate": 'OAuth realm="OAuth"' });
+    },
+    large: () => {
+      throw payloadTooLarge("too big");
+    },
+    shared: () => {
+      throw new HwsError(ErrorCode.TIME_SPAN_INVALID, "'x' is not a valid interval");
+    },
+    bug: () => {
+      throw new Error("secret internals");
+    },
+  };
+  for (const [name, handler] of Object.entries(routes)) app.get(`/${name}`, handler);
+  afterAll(() => app.close());
+
+  test.each([
+    ["validation", 400, "application/json; charset=utf-8", '{"hostname":["bad"]}'],
+    ["bad", 400, "text/plain; charset=utf-8", "No provided name!"],
+    ["missing", 404, "text/plain; charset=utf-8", "No Machine matches the given query."],
+    ["conflict", 409, "text/plain; charset=utf-8", "Can't deploy a machine that is in the 'Deployed' state"],
+    ["forbidden", 403, "text/plain; charset=utf-8", ""],
+    ["unauthorized", 401, "text/plain; charset=utf-8", "Forbidden"],
+    ["large", 413, "text/plain; charset=utf-8", "too big"],
+    ["shared", 400, "text/plain; charset=utf-8", "'x' is not a valid interval"],
+    ["bug", 500, "text/plain; charset=utf-8", "Internal server error"],
+  ])("/%s answers %i %s %j", async (name, status, type, body) => {
+    const response = await app.inject({ url: `/${name}` });
+    expect([response.statusCode, response.headers["content-type"], response.body]).toEqual([
+      status,
+      type,
+      body,
+    ]);
+  });
+
+  test("only the uncoded error is reported as a bug, and its message never reaches the client", async () => {
+    reported.length = 0;
+    for (const name of Object.keys(routes)) await app.inject({ url: `/${name}` });
+    expect(reported).toHaveLength(1);
+    expect((reported[0] as Error).message).toBe("secret internals");
+  });
+});
+
+describe.each(ENGINES)("hostile input on %s", (engine) => {
+  let testDb: TestDb;
+  let t: TestRegion;
+  let systemId: string;
+  beforeAll(async () => {
+    testDb = await openTestDb(engine);
+    t = await startTestRegion(testDb);
+    systemId = (await addMachine(t)).system_id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await testDb?.cleanup();
+  });
+
+  test.each([
+    ["malformed multipart", "multipart/form-data; boundary=zz", "--zz\r\nbroken", 400],
+    ["multipart without boundary", "multipart/form-data", "x", 400],
+    ["invalid JSON", "application/json", "{nope", 400],
+    ["JSON that is not an object", "application/json", "[1,2]", 409],
+    ["an unknown content type", "application/x-whatever", "\u0000\u0001", 409],
+  ])("%s on deploy is a 4xx, never a 500", async (_case, contentType, body, status) => {
+    // The machine is already deployed after the first accepted request, so well-formed bodies get 409.
+    await t.admin.post(`machines/${systemId}/`, "deploy", {}).catch(() => {});
+    const response = await raw(t.region, {
+      path: `/MAAS/api/2.0/machines/${systemId}/?op=deploy`,
+      key: t.adminKey,
+      body,
+      headers: { "content-type": contentType },
+    });
+    expect(response.status).toBe(status);
+  });
+
+  test("a form with more than 1000 fields is refused", async () => {
+    const body = Array.from({ length: 1001 }, (_, i) => `f${i}=x`).join("&");
+    const response = await raw(t.region, {
+      path: "/MAAS/api/2.0/maas/?op=set_config",
+      key: t.adminKey,
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect([response.status, response.text]).toEqual([
+      400,
+      "Too many form fields: at most 1000 are accepted.",
+    ]);
+  });
+
+  test("a body over the limit is 413", async () => {
+    const small = await startRegion({ db: t.db, config: { maxPayloadBytes: 16 * 1024 } });
+    try {
+      const response = await raw(small, {
+        path: "/MAAS/api/2.0/maas/?op=set_config",
+        key: t.adminKey,
+        body: `name=maas_name&value=${"x".repeat(2 * 1024 * 1024)}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      expect(response.status).toBe(413);
+      expect(response.text).toMatch(/larger than the limit/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test("random bodies, content types and ops never produce a 500", async () => {
+    const contentTypes = fc.constantFrom(
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=b",
+      'multipart/form-data; boundary="=====1=="',
+      "application/json",
+      "text/plain",
+      "application/octet-stream",
+    );
+    const targets = fc.constantFrom(
+      `/MAAS/api/2.0/machines/${systemId}/?op=deploy`,
+      `/MAAS/api/2.0/machines/${systemId}/?op=release`,
+      "/MAAS/api/2.0/machines/",
+      "/MAAS/api/2.0/maas/?op=set_config",
+      "/MAAS/api/2.0/users/",
+      "/MAAS/api/2.0/account/?op=update_token_name",
+      "/MAAS/accounts/login/",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        targets,
+        contentTypes,
+        fc.string({ maxLength: 300 }),
+        fc.string({ maxLength: 20 }),
+        async (path, type, body, op) => {
+          const target =
+            op && path.includes("?") ? `${path.split("?")[0]}?op=${encodeURIComponent(op)}` : path;
+          const response = await raw(t.region, {
+            path: target,
+            key: t.userKey,
+            body,
+            headers: { "content-type": type },
+          });
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
