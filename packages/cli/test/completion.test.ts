@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { completionScript } from "../src/commands/completion.ts";
+import { API_KEY, type FakeRegion, startFakeRegion } from "./helpers/fake-region.ts";
+import { runCli } from "./helpers/run-cli.ts";
+
+let region: FakeRegion;
+let configDir: string;
+
+beforeAll(async () => {
+  region = await startFakeRegion();
+  configDir = await mkdtemp(join(tmpdir(), "maas-cli-completion-"));
+  expect((await runCli(["login", "admin", region.url, API_KEY], { configDir })).code).toBe(0);
+});
+
+afterAll(async () => {
+  await region.close();
+  await rm(configDir, { recursive: true, force: true });
+});
+
+const complete = async (...words: string[]) =>
+  (await runCli(["__complete", "maas", ...words], { configDir })).stdout.split("\n").filter(Boolean);
+
+describe("maas __complete", () => {
+  test.each<[string[], string[]]>([
+    [[""], ["login", "logout", "list", "refresh", "completion", "admin"]],
+    [["l"], ["login", "logout", "list"]],
+    [["logout", ""], ["admin"]],
+    [
+      ["completion", ""],
+      ["bash", "zsh", "fish"],
+    ],
+    [
+      ["admin", "mach"],
+      ["machine", "machines"],
+    ],
+    [["admin", "machine", "get"], ["get-token"]],
+    [["admin", "machine", "deploy", "abc", "--sync"], ["--sync-interval"]],
+    [
+      ["admin", "maas", "set-config", ""],
+      ["name=", "value="],
+    ],
+    [
+      ["--format", ""],
+      ["json", "table", "yaml"],
+    ],
+    [
+      ["--format", "json", "admin", "machines", ""],
+      ["is-registered", "list", "read"],
+    ],
+    [["nobody", ""], []],
+  ])("completes %j", async (words, expected) => {
+    expect(await complete(...words)).toEqual(expected);
+  });
+
+  test("touches no network", () => {
+    expect(
+      region.requests.filter(
+        (request) => request.path !== "/MAAS/api/2.0/users/" && request.path !== "/MAAS/api/2.0/describe/",
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("maas completion", () => {
+  test.each(["bash", "zsh", "fish"])("prints a %s script that calls maas __complete", async (shell) => {
+    const result = await runCli(["completion", shell], { configDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(completionScript(shell));
+    expect(result.stdout).toContain("maas __complete");
+  });
+
+  test("an unknown shell is a usage error", async () => {
+    const result = await runCli(["completion", "tcsh"], { configDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no completion for shell 'tcsh'. Use one of: bash, zsh, fish.");
+  });
+
+  test("the bash script completes through a real bash", async () => {
+    const { execFileSync } = await import("node:child_process");
+    let bash = "";
+    try {
+      bash = execFileSync("bash", ["-c", "command -v bash"], { encoding: "utf8" }).trim();
+    } catch {
+      return;
+    }
+    expect(bash).not.toBe("");
+    // COMP_WORDS as bash would set them for `maas adm<TAB>`; `maas` itself is a stub printing what it got.
+    const script = `maas() { printf '%s\\n' "$@" | tail -n +2 | tr '\\n' ' '; }\n${completionScript("bash")}\nCOMP_WORDS=(maas adm); COMP_CWORD=1; _maas_complete; printf '%s' "\${COMPREPLY[*]}"`;
+    expect(execFileSync("bash", ["-c", script], { encoding: "utf8" })).toBe("maas adm ");
+  });
+});
