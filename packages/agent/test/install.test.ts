@@ -1,0 +1,168 @@
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { CommandContext } from "../src/commands/context.ts";
+import { installCommand } from "../src/commands/install.ts";
+import { uninstallCommand } from "../src/commands/uninstall.ts";
+import { createMemoryLogger } from "../src/log.ts";
+import { quoteExecArg, renderTimer } from "../src/systemd.ts";
+import { credentialsFor } from "./fixtures/region.ts";
+
+let dir: string;
+let root: string;
+let config: string;
+let binary: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "hwsync-install-"));
+  root = join(dir, "root");
+  config = join(dir, "creds.yml");
+  writeFileSync(config, credentialsFor("http://10.0.0.2:5248"), { mode: 0o644 });
+  // systemd-analyze verify insists that ExecStart names an existing executable.
+  binary = join(dir, "bin", "maas-hw-sync");
+  mkdirSync(join(dir, "bin"));
+  copyFileSync("/bin/true", binary);
+  chmodSync(binary, 0o755);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const ctx = (): CommandContext => ({
+  log: createMemoryLogger(),
+  stdout: () => {},
+  env: {},
+  signal: new AbortController().signal,
+  now: () => new Date(),
+});
+
+const hasSystemdAnalyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
+
+describe("install --root", () => {
+  test("writes the service, the timer and a 0600 copy of the credentials under the root", async () => {
+    const result = await installCommand(ctx(), { config, root, binary, interval: "15m" });
+    expect(result).toEqual({
+      service: join(root, "lib/systemd/system/maas_hardware_sync.service"),
+      timer: join(root, "lib/systemd/system/maas_hardware_sync.timer"),
+      credentials: join(root, "etc/maas/maas-machine-creds.yml"),
+      onCalendar: "*-*-* *:00/15:00",
+      systemctl: "skipped: --root is not /",
+    });
+    expect(statSync(result.credentials).mode & 0o777).toBe(0o600);
+    expect(readFileSync(result.credentials, "utf8")).toBe(readFileSync(config, "utf8"));
+    expect(readFileSync(result.service, "utf8")).toBe(`[Unit]
+Description=MAAS Hardware Sync Service
+Documentation=https://maas.io
+Wants=maas_hardware_sync.timer network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=${binary} run --config /etc/maas/maas-machine-creds.yml --state-dir /var/lib/maas-hw-sync
+TimeoutStartSec=5min
+NoNewPrivileges=yes
+PrivateTmp=yes
+ProtectHome=read-only
+
+[Install]
+WantedBy=multi-user.target
+`);
+    expect(readFileSync(result.timer, "utf8")).toBe(`[Unit]
+Description=Timer for periodically running MAAS hardware sync
+Documentation=https://maas.io
+Requires=maas_hardware_sync.service
+
+[Install]
+WantedBy=timers.target
+
+[Timer]
+Unit=maas_hardware_sync.service
+Persistent=true
+OnCalendar=*-*-* *:00/15:00
+RandomizedDelaySec=60
+`);
+  });
+
+  test.runIf(hasSystemdAnalyze).each(["15m", "2h", "30m 5s", "15s"])(
+    "units for --interval %s pass systemd-analyze verify without a warning",
+    async (interval) => {
+      const result = await installCommand(ctx(), { config, root, binary, interval });
+      const verify = spawnSync("systemd-analyze", ["verify", result.service, result.timer], {
+        encoding: "utf8",
+      });
+      expect(verify.stderr).toBe("");
+      expect(verify.status).toBe(0);
+    },
+  );
+
+  test("refuses a credentials file without the token, naming the missing key", async () => {
+    writeFileSync(
+      config,
+      "reporting:\n  maas:\n    consumer_key: abc\n    endpoint: http://10.0.0.2:5248/MAAS\n",
+    );
+    await expect(installCommand(ctx(), { config, root, binary })).rejects.toMatchObject({
+      code: "HWS_CREDENTIALS_INVALID",
+      message: expect.stringContaining("reporting.maas.token_key"),
+    });
+    expect(existsSync(join(root, "lib/systemd/system/maas_hardware_sync.service"))).toBe(false);
+  });
+
+  test.each([
+    ["an interval with an unknown unit", { interval: "1 fortnight" }, "HWS_TIME_SPAN_INVALID"],
+    ["a zero interval", { interval: "0m" }, "HWS_TIME_SPAN_INVALID"],
+    ["a relative binary path", { binary: "maas-hw-sync" }, "HWS_USAGE"],
+    ["no --config", { config: undefined }, "HWS_USAGE"],
+  ])("refuses %s", async (_name, override, code) => {
+    await expect(installCommand(ctx(), { config, root, binary, ...override })).rejects.toMatchObject({
+      code,
+    });
+  });
+
+  test("needs --binary when not running as the single binary", async () => {
+    await expect(installCommand(ctx(), { config, root })).rejects.toMatchObject({
+      code: "HWS_USAGE",
+      message: "install needs --binary PATH when not run from the maas-hw-sync binary",
+    });
+  });
+});
+
+test("uninstall --root removes the units, and with --purge the credentials and state too", async () => {
+  await installCommand(ctx(), { config, root, binary });
+  const state = join(root, "var/lib/maas-hw-sync");
+  mkdirSync(state, { recursive: true });
+  const kept = await uninstallCommand(ctx(), { root });
+  expect(kept.removed).toEqual([
+    join(root, "lib/systemd/system/maas_hardware_sync.timer"),
+    join(root, "lib/systemd/system/maas_hardware_sync.service"),
+  ]);
+  expect(existsSync(join(root, "etc/maas/maas-machine-creds.yml"))).toBe(true);
+  const purged = await uninstallCommand(ctx(), { root, purge: true });
+  expect(purged.removed).toEqual([join(root, "etc/maas/maas-machine-creds.yml"), state]);
+});
+
+test.each([
+  ["/usr/local/bin/maas-hw-sync", "/usr/local/bin/maas-hw-sync"],
+  ["/opt/my tools/agent", '"/opt/my tools/agent"'],
+  ["50%", "50%%"],
+  ['say "hi"', '"say \\"hi\\""'],
+])("quoteExecArg(%s) is %s", (input, expected) => {
+  expect(quoteExecArg(input)).toBe(expected);
+});
+
+test("the timer's randomized delay stays within a tenth of the interval", () => {
+  expect(renderTimer({ onCalendar: "*-*-* *:*:00/15", intervalSeconds: 15 })).toContain(
+    "RandomizedDelaySec=1\n",
+  );
+  expect(renderTimer({ onCalendar: "*-*-* *:*:00/5", intervalSeconds: 5 })).not.toContain(
+    "RandomizedDelaySec",
+  );
+});

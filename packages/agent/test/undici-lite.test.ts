@@ -1,0 +1,68 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, expect, test } from "vitest";
+import { request } from "../src/undici-lite.ts";
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((done) => (server ? server.close(done) : done(undefined)));
+  server = undefined;
+});
+
+async function serve(
+  handler: (req: IncomingMessage, body: Buffer, res: import("node:http").ServerResponse) => void,
+) {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => handler(req, Buffer.concat(chunks), res));
+  });
+  await new Promise<void>((done) => server!.listen(0, "127.0.0.1", done));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+}
+
+test("sends method, headers and a byte body and returns status, headers and text", async () => {
+  let seen: { method?: string; header?: string; body?: string; length?: string } = {};
+  const url = await serve((req, body, res) => {
+    seen = {
+      method: req.method,
+      header: String(req.headers["x-test"]),
+      body: body.toString(),
+      length: req.headers["content-length"],
+    };
+    res.writeHead(201, { "content-type": "application/json" }).end('{"ok":true}');
+  });
+  const response = await request(`${url}/path?q=1`, {
+    method: "POST",
+    headers: { "x-test": "yes" },
+    body: new Uint8Array([104, 105]),
+  });
+  expect(seen).toEqual({ method: "POST", header: "yes", body: "hi", length: "2" });
+  expect(response.statusCode).toBe(201);
+  expect(response.headers["content-type"]).toBe("application/json");
+  expect(await response.body.text()).toBe('{"ok":true}');
+});
+
+test("a refused connection fails with the errno code ApiClient classifies as unreachable", async () => {
+  const url = await serve(() => {});
+  const port = new URL(url).port;
+  server!.close();
+  server = undefined;
+  await expect(request(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+});
+
+test("no answer within headersTimeout fails with undici's timeout code", async () => {
+  const url = await serve(() => {});
+  await expect(request(url, { headersTimeout: 50 })).rejects.toMatchObject({
+    code: "UND_ERR_HEADERS_TIMEOUT",
+  });
+});
+
+test("an aborted signal fails the request with an AbortError", async () => {
+  const url = await serve(() => {});
+  const controller = new AbortController();
+  const pending = request(url, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 20);
+  await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+});

@@ -1,0 +1,108 @@
+// Builds the agent as one CommonJS bundle and as single-binary Node SEAs.
+//
+//   node scripts/build-agent.ts            → dist/agent/agent.cjs + maas-hw-sync-linux-x64 (+ .sha256)
+//   node scripts/build-agent.ts --all      → also maas-hw-sync-linux-arm64
+//   options: --arch x64|arm64 (repeatable), --out DIR, --no-strip
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { SI_ASSET } from "../packages/agent/src/systeminformation.ts";
+import { bundleAgent } from "./lib/agent-bundle.ts";
+import {
+  type Arch,
+  assertSameVersion,
+  buildExecutable,
+  fail,
+  makeBlob,
+  resolveBase,
+  writeChecksum,
+} from "./lib/sea.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const NODE_VERSION = "24.21.0";
+
+const { values } = parseArgs({
+  options: {
+    all: { type: "boolean" },
+    arch: { type: "string", multiple: true },
+    out: { type: "string" },
+    "no-strip": { type: "boolean" },
+  },
+  strict: true,
+});
+
+const arches: Arch[] = values.all ? ["x64", "arm64"] : ((values.arch ?? ["x64"]) as Arch[]);
+for (const arch of arches)
+  if (arch !== "x64" && arch !== "arm64") fail(`unknown --arch ${arch}: use x64 or arm64`);
+const outDir = resolve(values.out ?? join(ROOT, "dist/agent"));
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function buildAll(): Promise<void> {
+  const started = performance.now();
+  if (process.versions.node !== NODE_VERSION) {
+    fail(`run with the pinned Node ${NODE_VERSION} (npm run build:agent), not ${process.versions.node}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const bundle = await bundleAgent(ROOT, outDir);
+  console.log(`agent.cjs                   ${mib(bundle.bytes).padStart(9)}  ${seconds(bundle.ms)}`);
+  console.log(`systeminformation.cjs       ${mib(bundle.libraryBytes).padStart(9)}  (SEA asset)`);
+
+  const work = mkdtempSync(join(tmpdir(), "hwsync-sea-"));
+  try {
+    const blob = makeBlob(work, bundle.file, { [SI_ASSET]: bundle.library });
+    for (const arch of arches) {
+      const archStarted = performance.now();
+      const base = resolveBase(ROOT, arch, NODE_VERSION);
+      assertSameVersion(base);
+      const name = `maas-hw-sync-linux-${arch}`;
+      const output = join(outDir, name);
+      rmSync(output, { force: true });
+      await buildExecutable(base, blob, output, !values["no-strip"]);
+      const digest = writeChecksum(output, name);
+      smokeTest(arch, output);
+      const size = statSync(output).size;
+      console.log(
+        `${name.padEnd(27)} ${mib(size).padStart(9)}  ${seconds(performance.now() - archStarted)}  sha256 ${digest.slice(0, 16)}…`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`done in ${seconds(performance.now() - started)} → ${outDir}`);
+}
+
+/** Debian's libc6-arm64-cross puts the arm64 loader and libc here; qemu needs them as sysroot. */
+const ARM64_SYSROOT = "/usr/aarch64-linux-gnu";
+
+/** A binary that cannot print its version is broken (e.g. a blob/base version mismatch). */
+function smokeTest(arch: Arch, file: string): void {
+  const run = (command: string, args: string[]) =>
+    execFileSync(command, args, { encoding: "utf8", env: {}, timeout: 120_000, stdio: "pipe" }).trim();
+  try {
+    if (arch === process.arch) run(file, ["--version"]);
+    else if (arch === "arm64" && hasQemu() && existsSync(`${ARM64_SYSROOT}/lib/ld-linux-aarch64.so.1`)) {
+      run("qemu-aarch64-static", ["-L", ARM64_SYSROOT, file, "--version"]);
+    } else {
+      console.log(`  (not started: no ${arch} CPU, or qemu-aarch64-static + libc6-arm64-cross missing)`);
+    }
+  } catch (error) {
+    fail(`${file} does not start: ${(error as Error).message}`);
+  }
+}
+
+function hasQemu(): boolean {
+  try {
+    execFileSync("qemu-aarch64-static", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+buildAll().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+});
