@@ -9,6 +9,8 @@ command -v lsblk >/dev/null || need+=(util-linux)
 command -v ip >/dev/null || need+=(iproute2)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v cloud-init >/dev/null || need+=(cloud-init)
+command -v lshw >/dev/null || need+=(lshw)
+command -v chromium >/dev/null || need+=(chromium)
 [ -e /usr/share/misc/pci.ids ] || need+=(pci.ids)
 [ -e /usr/share/misc/usb.ids ] || [ -e /var/lib/usbutils/usb.ids ] || need+=(usb.ids)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

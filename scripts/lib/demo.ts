@@ -1,0 +1,175 @@
+// The unattended hardware-sync story behind `npm run demo`: every step runs the real binaries
+// (the `maas` CLI and the agent's single binary) against the region started by scripts/start.ts.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ApiClient,
+  CONTENT_HASH_HEADER,
+  canonicalJson,
+  contentHash,
+  HARDWARE_SYNC_PATH,
+  type HardwarePayload,
+  parseMachineCredentials,
+} from "@hwsync/shared";
+import { agentCommand, cliCommand, ROOT, type RunResult } from "./run.ts";
+
+export interface DemoOptions {
+  url: string;
+  profile: string;
+  configDir: string | undefined;
+  systemId: string;
+  apiKey: string;
+}
+
+const isTty = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const bold = (text: string) => (isTty ? `\x1b[1m${text}\x1b[22m` : text);
+
+function step(title: string): void {
+  process.stdout.write(`\n${bold(`▶ ${title}`)}\n`);
+}
+
+async function show(command: string, pending: Promise<RunResult>, expectStatus = 0): Promise<RunResult> {
+  const result = await pending;
+  process.stdout.write(
+    `$ ${command}\n${result.stdout}${result.stdout.endsWith("\n") || !result.stdout ? "" : "\n"}`,
+  );
+  if (result.stderr.trim()) process.stdout.write(result.stderr.replace(/^/gm, "  ").trimEnd() + "\n");
+  if (result.status !== expectStatus)
+    throw new Error(`\`${command}\` exited ${result.status} (expected ${expectStatus})`);
+  return result;
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const { profile, systemId, configDir } = options;
+  const maas = (args: string[], format = "table"): Promise<RunResult> => {
+    const full = [profile, ...args, "--format", format];
+    return show(`maas ${full.join(" ")}`, cliCommand(full, { configDir }));
+  };
+  const workDir = join(ROOT, ".data", "demo");
+  mkdirSync(workDir, { recursive: true });
+
+  step("1. Deploy the machine with hardware sync (interval 15m)");
+  await maas(["machine", "deploy", systemId, "--enable-hw-sync", "--sync-interval", "15m"]);
+
+  step("2. What the deployed machine gets: systemd units + credentials (cloud-init vendor-data)");
+  const vendorData = await cliCommand([profile, "machine", "vendor-data", systemId, "--format", "json"], {
+    configDir,
+  });
+  if (vendorData.status === 0)
+    process.stdout.write(
+      `${String(JSON.parse(vendorData.stdout)).split("\n").slice(0, 14).join("\n")}\n  …\n`,
+    );
+  const token = JSON.parse((await maas(["machine", "get-token", systemId], "json")).stdout) as Record<
+    string,
+    string
+  >;
+  const credentialsFile = join(workDir, "maas-machine-creds.yml");
+  writeFileSync(
+    credentialsFile,
+    [
+      "reporting:",
+      "  maas:",
+      `    consumer_key: ${token.consumer_key}`,
+      `    endpoint: ${options.url}/metadata/status/${systemId}`,
+      `    token_key: ${token.token_key}`,
+      `    token_secret: ${token.token_secret}`,
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+
+  step("3. The agent (one self-contained binary) collects this machine's real hardware and pushes it");
+  await show(
+    `maas-hw-sync run --config ${credentialsFile}`,
+    agentCommand(["run", "--config", credentialsFile, "--state-dir", join(workDir, "agent")]),
+  );
+
+  step("4. The region's record: Deployed, last_sync / next_sync set, sync healthy");
+  const machine = JSON.parse((await maas(["machine", "read", systemId], "json")).stdout) as Record<
+    string,
+    unknown
+  >;
+  for (const key of [
+    "status_name",
+    "enable_hw_sync",
+    "sync_interval",
+    "last_sync",
+    "next_sync",
+    "is_sync_healthy",
+  ]) {
+    process.stdout.write(`  ${key.padEnd(16)} ${JSON.stringify(machine[key])}\n`);
+  }
+  if (machine.is_sync_healthy !== true || machine.status_name !== "Deployed") {
+    throw new Error("the machine should be Deployed with a healthy sync after the first push");
+  }
+  await maas(["machine", "hardware", systemId]);
+
+  step("5. A simulated change: a disk pulled, a USB stick plugged in, an SR-IOV VF created");
+  const collected = await agentCommand(["collect"]);
+  if (collected.status !== 0) throw new Error(`agent collect failed: ${collected.stderr}`);
+  const payload = simulateChange(JSON.parse(collected.stdout));
+  const body = canonicalJson(payload);
+  const credentials = parseMachineCredentials(`${readCreds(credentialsFile)}`);
+  const api = new ApiClient({ url: credentials.baseUrl, credentials });
+  const pushed = await api.request({
+    method: "POST",
+    path: HARDWARE_SYNC_PATH,
+    body,
+    headers: { "content-type": "application/json", [CONTENT_HASH_HEADER]: contentHash(body) },
+  });
+  process.stdout.write(`  pushed a changed payload: ${JSON.stringify(pushed.body)}\n`);
+  await maas(["events", "query", `id=${systemId}`, "limit=8"], "json");
+  await maas(["machine", "hardware-history", systemId]);
+
+  step("6. Release: physical devices stay, virtual ones (the VF) are dropped, hw sync is reset");
+  await maas(["machine", "release", systemId]);
+  const after = JSON.parse((await maas(["machine", "hardware", systemId], "json")).stdout) as {
+    interfaces?: Array<{ name: string }>;
+  };
+  const names = (after.interfaces ?? []).map((nic) => nic.name);
+  process.stdout.write(`  interfaces after release: ${names.join(", ") || "(none)"}\n`);
+  if (names.includes("demo-vf0")) throw new Error("the virtual function should have been dropped on release");
+  process.stdout.write(`\n${bold("✔ demo finished")}\n`);
+}
+
+function readCreds(path: string): string {
+  return readFileSync(path, "utf8");
+}
+
+/** Removes the last disk (if any), adds a USB stick and one SR-IOV VF netdev. */
+export function simulateChange(payload: HardwarePayload): HardwarePayload {
+  const resources = payload.resources;
+  const disks = resources.storage?.disks ?? [];
+  if (disks.length > 1) disks.pop();
+  resources.usb ??= { devices: [] };
+  resources.usb.devices ??= [];
+  resources.usb.devices.push({
+    bus_address: 9,
+    device_address: 7,
+    vendor_id: "0781",
+    product_id: "5567",
+    vendor: "SanDisk Corp.",
+    product: "Cruzer Blade",
+    speed: 480,
+    interfaces: [
+      {
+        class: "Mass Storage",
+        class_id: 8,
+        driver: "usb-storage",
+        number: 0,
+        subclass: "SCSI",
+        subclass_id: 6,
+      },
+    ],
+  });
+  payload.networks["demo-vf0"] = {
+    type: "broadcast",
+    hwaddr: "02:00:5e:10:00:01",
+    state: "up",
+    addresses: [],
+    bond: null,
+    bridge: null,
+    vlan: null,
+  };
+  return payload;
+}
