@@ -85,10 +85,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   );
 
   step("4. The region's record: Deployed, last_sync / next_sync set, sync healthy");
-  const machine = JSON.parse((await maas(["machine", "read", systemId], "json")).stdout) as Record<
-    string,
-    unknown
-  >;
+  // The full machine JSON is long: show the hardware-sync fields of it, then the readable table.
+  const read = await cliCommand([profile, "machine", "read", systemId, "--format", "json"], { configDir });
+  if (read.status !== 0) throw new Error(`machine read failed: ${read.stderr}`);
+  const machine = JSON.parse(read.stdout) as Record<string, unknown>;
+  process.stdout.write(`$ maas ${profile} machine read ${systemId} --format json   (hardware-sync fields)\n`);
   for (const key of [
     "status_name",
     "enable_hw_sync",
@@ -109,7 +110,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   if (collected.status !== 0) throw new Error(`agent collect failed: ${collected.stderr}`);
   const payload = simulateChange(JSON.parse(collected.stdout));
   const body = canonicalJson(payload);
-  const credentials = parseMachineCredentials(`${readCreds(credentialsFile)}`);
+  const credentials = parseMachineCredentials(readFileSync(credentialsFile, "utf8"));
   const api = new ApiClient({ url: credentials.baseUrl, credentials });
   const pushed = await api.request({
     method: "POST",
@@ -130,10 +131,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.stdout.write(`  interfaces after release: ${names.join(", ") || "(none)"}\n`);
   if (names.includes("demo-vf0")) throw new Error("the virtual function should have been dropped on release");
   process.stdout.write(`\n${bold("✔ demo finished")}\n`);
-}
-
-function readCreds(path: string): string {
-  return readFileSync(path, "utf8");
 }
 
 /** Removes the last disk (if any), adds a USB stick and one SR-IOV VF netdev. */
