@@ -17,7 +17,6 @@ export const ErrorCode = {
   VALIDATION_FAILED: "HWS_VALIDATION_FAILED",
   CREDENTIALS_INVALID: "HWS_CREDENTIALS_INVALID",
   COLLECT_FAILED: "HWS_COLLECT_FAILED",
-  OAUTH_INVALID: "HWS_OAUTH_INVALID",
   SPOOL_FAILED: "HWS_SPOOL_FAILED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
