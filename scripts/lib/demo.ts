@@ -105,7 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
   await maas(["machine", "hardware", systemId]);
 
-  step("5. A simulated change: a disk pulled, a USB stick plugged in, an SR-IOV VF created");
+  step("5. A simulated change: a PCI card pulled, a USB stick plugged in, an SR-IOV VF created");
   const collected = await agentCommand(["collect"]);
   if (collected.status !== 0) throw new Error(`agent collect failed: ${collected.stderr}`);
   const payload = simulateChange(JSON.parse(collected.stdout));
@@ -119,7 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     headers: { "content-type": "application/json", [CONTENT_HASH_HEADER]: contentHash(body) },
   });
   process.stdout.write(`  pushed a changed payload: ${JSON.stringify(pushed.body)}\n`);
-  await maas(["events", "query", `id=${systemId}`, "limit=8"], "json");
+  await maas(["events", "query", `id=${systemId}`, "limit=3"], "json");
   await maas(["machine", "hardware-history", systemId]);
 
   step("6. Release: physical devices stay, virtual ones (the VF) are dropped, hw sync is reset");
@@ -133,11 +133,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.stdout.write(`\n${bold("✔ demo finished")}\n`);
 }
 
-/** Removes the last disk (if any), adds a USB stick and one SR-IOV VF netdev. */
+/** Removes one PCI device, adds a USB stick and one SR-IOV VF netdev. */
 export function simulateChange(payload: HardwarePayload): HardwarePayload {
   const resources = payload.resources;
-  const disks = resources.storage?.disks ?? [];
-  if (disks.length > 1) disks.pop();
+  // Pull the last PCI function that no NIC or disk sits on, so the change is exactly one removal.
+  const inUse = new Set<string>(
+    (resources.network?.cards ?? [])
+      .map((card) => card.pci_address ?? "")
+      .filter((address) => address !== ""),
+  );
+  for (const disk of resources.storage?.disks ?? []) {
+    const address = /^pci-([0-9a-f:.]+)/.exec(disk.device_path ?? "")?.[1];
+    if (address) inUse.add(address);
+  }
+  const pci = resources.pci?.devices ?? [];
+  const removable = pci.findLastIndex((device) => !inUse.has(device.pci_address));
+  if (removable >= 0) pci.splice(removable, 1);
   resources.usb ??= { devices: [] };
   resources.usb.devices ??= [];
   resources.usb.devices.push({
