@@ -1,8 +1,7 @@
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { build, type Plugin } from "esbuild";
-import { sharedBarrelImports } from "./barrel-imports.ts";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 
 export interface BundleResult {
   file: string;
@@ -37,6 +36,34 @@ function zodEnglishOnly(root: string): Plugin {
 }
 
 /**
+ * Requiring `node:crypto` loads ~15 internal modules (streams, ciphers, webcrypto): ~8 ms of CPU
+ * at each start under --jitless. Only `run` hashes or signs, yet shared's wire/push.ts and
+ * oauth.ts import it at the top, so `collect` paid for it too. In the agent's bundle these
+ * functions require it on first call instead. Importing any other name fails the build.
+ */
+function lazyCrypto(): Plugin {
+  const names = ["createHash", "randomBytes", "timingSafeEqual"];
+  return {
+    name: "lazy-crypto",
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^node:crypto$/ }, (args) =>
+        args.namespace === "hwsync-lazy"
+          ? { path: "node:crypto", external: true }
+          : { path: "crypto", namespace: "hwsync-lazy" },
+      );
+      pluginBuild.onLoad({ filter: /.*/, namespace: "hwsync-lazy" }, () => ({
+        contents: [
+          "let crypto;",
+          'const load = () => (crypto ??= process.getBuiltinModule("node:crypto"));',
+          ...names.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ].join("\n"),
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
  * Bundles the agent into ONE CommonJS file, the only form a Node 24 SEA can run as its main
  * script. Workspace packages resolve to their TypeScript sources (`@hwsync/source` condition);
  * `undici` resolves to the agent's node:http client (see packages/agent/src/undici-lite.ts).
@@ -45,10 +72,8 @@ export async function bundleAgent(root: string, outDir: string): Promise<BundleR
   const started = performance.now();
   const outfile = join(outDir, "agent.cjs");
   const library = join(outDir, "systeminformation.cjs");
-  await build({
+  const agentOptions: BuildOptions = {
     absWorkingDir: root,
-    entryPoints: [join(root, "packages/agent/src/bin.ts")],
-    outfile,
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -56,12 +81,17 @@ export async function bundleAgent(root: string, outDir: string): Promise<BundleR
     minify: true,
     conditions: ["@hwsync/source"],
     alias: { undici: "./packages/agent/src/undici-lite.ts" },
-    plugins: [zodEnglishOnly(root), sharedBarrelImports(root)],
+    // The agent imports shared by subpath, never the barrel: a CommonJS bundle initialises an
+    // imported ES module whole, so a barrel import would make `collect` load the HTTP client,
+    // yaml and p-retry too (measured: `collect` median 86 ms by subpath, 93 ms through the barrel
+    // even with shared's `sideEffects: false`). The dependency rule test in shared enforces it.
+    plugins: [zodEnglishOnly(root), lazyCrypto()],
     // Every byte of the main script is parsed at each start; see src/systeminformation.ts.
     external: ["systeminformation"],
     legalComments: "eof",
     logLevel: "warning",
-  });
+  };
+  await build({ ...agentOptions, entryPoints: [join(root, "packages/agent/src/bin.ts")], outfile });
   await build({
     absWorkingDir: join(root, "packages/agent"),
     stdin: {

@@ -1,15 +1,12 @@
 import os from "node:os";
+import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import {
   type CollectorError,
-  ErrorCode,
-  formatJsonPath,
   type HardwarePayload,
-  HwsError,
   hardwarePayloadSchema,
-  isHwsError,
   REQUIRED_API_EXTENSIONS,
-  ValidationError,
-} from "@hwsync/shared";
+} from "@hwsync/shared/wire/hardware";
+import { formatJsonPath, ValidationError } from "@hwsync/shared/wire/validate";
 import type { CollectContext, CpuDescription, Uname } from "./collectors/context.ts";
 import { collectCpu } from "./collectors/cpu.ts";
 import { collectDisks } from "./collectors/disks.ts";

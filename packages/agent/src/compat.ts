@@ -1,4 +1,6 @@
-import { type ApiClient, ErrorCode, HwsError, METADATA_ROOT } from "@hwsync/shared";
+import type { ApiClient } from "@hwsync/shared/client";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { METADATA_ROOT } from "@hwsync/shared/wire/push";
 import type { Logger } from "./log.ts";
 import { readTarEntry } from "./tar.ts";
 
@@ -86,11 +88,12 @@ export async function fetchScriptIds(
   log: Logger,
 ): Promise<ScriptIds> {
   const none: ScriptIds = { scriptResultId: null, scriptVersionId: null };
-  const response = await client.request<string>({
+  const response = await client.request<Uint8Array>({
     method: "GET",
     path: `${METADATA_ROOT}maas-scripts`,
-    // Our client reads text; ask for the plain tar rather than a compressed one.
+    // Neither client decompresses: ask for the plain tar rather than a compressed one.
     headers: { "accept-encoding": "identity" },
+    responseType: "bytes",
     signal,
   });
   if (response.status === 204) {
@@ -98,7 +101,7 @@ export async function fetchScriptIds(
     return none;
   }
   try {
-    const index = readTarEntry(Buffer.from(response.text, "utf8"), "index.json");
+    const index = readTarEntry(response.body, "index.json");
     if (!index) throw new Error("no index.json in the archive");
     const document = JSON.parse(index.toString("utf8")) as {
       "1.0"?: { commissioning_scripts?: Array<Record<string, unknown>> };

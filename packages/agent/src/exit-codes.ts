@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@hwsync/shared";
+import type { ErrorCode } from "@hwsync/shared/errors";
 
 // This module is on the start-up path of every command, `--help` and `--version` included, so it
 // imports shared for types only: loading shared's runtime (zod, yaml) costs ~20 MB of RSS and

@@ -53,6 +53,8 @@ export function openIds(sys: Sysfs): IdsDatabase {
 class IdsFile {
   private data: Buffer | null | undefined;
   private readonly cache = new Map<string, string | null>();
+  /** Where each parent's block of child lines starts and ends (found once per parent). */
+  private readonly blocks = new Map<string, readonly [number, number] | null>();
   private readonly sys: Sysfs;
   private readonly paths: string[];
 
@@ -87,6 +89,21 @@ class IdsFile {
     return at < 0 ? -1 : at + needle.length;
   }
 
+  /**
+   * Finding a block's end walks its lines; Intel's block in pci.ids has ~15,000. Walking it once
+   * per device instead of once per vendor cost ~8 ms of a 90 ms `collect` on a VM with 6 devices.
+   */
+  private block(parentId: string, prefix: string): readonly [number, number] | null {
+    const key = `${prefix}${parentId}`;
+    let block = this.blocks.get(key);
+    if (block === undefined) {
+      const start = this.findTop(parentId, prefix);
+      block = start < 0 ? null : [start, blockEnd(this.data!, start)];
+      this.blocks.set(key, block);
+    }
+    return block;
+  }
+
   top(id: string, prefix = ""): string | null {
     const key = `${prefix}${id}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
@@ -100,12 +117,11 @@ class IdsFile {
     const key = `${prefix}${parentId}/${id}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
     let name: string | null = null;
-    const start = this.findTop(parentId, prefix);
-    if (start >= 0) {
+    const block = this.block(parentId, prefix);
+    if (block) {
       const data = this.data!;
-      const block = data.subarray(0, blockEnd(data, start));
       const needle = `\n\t${id}  `;
-      const at = block.indexOf(needle, start, "latin1");
+      const at = data.subarray(0, block[1]).indexOf(needle, block[0], "latin1");
       if (at >= 0) name = lineFrom(data, at + needle.length);
     }
     this.cache.set(key, name);

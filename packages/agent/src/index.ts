@@ -4,5 +4,4 @@ export { createLogger, createMemoryLogger, type Logger } from "./log.ts";
 export { type MainIo, main } from "./main.ts";
 export { type PushMode, type PushOptions, type PushOutcome, pushInventory } from "./push.ts";
 export { DEFAULT_STATE_DIR, type RunState, Spool } from "./spool.ts";
-export { renderService, renderTimer, SERVICE_NAME, TIMER_NAME } from "./systemd.ts";
 export { VERSION } from "./version.ts";

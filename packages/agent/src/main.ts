@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { HwsError } from "@hwsync/shared";
+import type { HwsError } from "@hwsync/shared/errors";
 import type { CommandContext } from "./commands/context.ts";
 import { EXIT, errorCode, exitCodeFor, InterruptedError } from "./exit-codes.ts";
 import { COLLECT_HELP, INSTALL_HELP, MAIN_HELP, RUN_HELP, STATUS_HELP, UNINSTALL_HELP } from "./help.ts";
@@ -67,7 +67,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         stateDir: str(v["state-dir"]),
       });
       ctx.stdout(
-        `${result.service}\n${result.timer}\n${result.credentials}\nOnCalendar=${result.onCalendar}\nsystemctl: ${result.systemctl}\n`,
+        `${result.service}\n${result.timer}\n${result.credentials}\n${result.schedule}\nsystemctl: ${result.systemctl}\n`,
       );
     },
   },
@@ -151,7 +151,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
 
 /** Shared is loaded only once a command runs: `--help` and `--version` stay cheap. */
 async function usageError(message: string, options: { hint: string }): Promise<HwsError> {
-  const { ErrorCode, HwsError } = await import("@hwsync/shared");
+  const { ErrorCode, HwsError } = await import("@hwsync/shared/errors");
   return new HwsError(ErrorCode.USAGE, message, options);
 }
 

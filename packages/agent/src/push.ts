@@ -1,17 +1,13 @@
 import { gzipSync } from "node:zlib";
+import { ApiClient, type RetryPolicy } from "@hwsync/shared/client";
+import { ApiError, ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
+import type { MachineCredentials } from "@hwsync/shared/wire/credentials";
 import {
-  ApiClient,
-  ApiError,
   CONTENT_HASH_HEADER,
-  ErrorCode,
   HARDWARE_SYNC_PATH,
-  HwsError,
-  isHwsError,
-  type MachineCredentials,
   type PushResult,
   pushResultSchema,
-  type RetryPolicy,
-} from "@hwsync/shared";
+} from "@hwsync/shared/wire/push";
 import { pushCompat } from "./compat.ts";
 import { InterruptedError } from "./exit-codes.ts";
 import type { Logger } from "./log.ts";

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 
 export const DEFAULT_STATE_DIR = "/var/lib/maas-hw-sync";
 const STATE_FILE = "state.json";

@@ -9,10 +9,12 @@ export const SI_ASSET = "systeminformation.cjs";
  * each start (its 320 KB cost ~3 MB of RSS on every run of every machine).
  */
 export async function loadSystemInformation(): Promise<SystemInformation> {
-  const sea = await import("node:sea").catch(() => null);
+  // getBuiltinModule, not import(): the binary starts from a V8 startup snapshot, which has no
+  // dynamic import() callback (and import() of a builtin evaluates all of its lazy exports).
+  const sea = process.getBuiltinModule("node:sea");
   if (sea?.isSea()) {
-    const { createRequire } = await import("node:module");
-    const { compileFunction } = await import("node:vm");
+    const { createRequire } = process.getBuiltinModule("node:module");
+    const { compileFunction } = process.getBuiltinModule("node:vm");
     const code = sea.getAsset(SI_ASSET, "utf8");
     const module = { exports: {} as SystemInformation };
     const evaluate = compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], {

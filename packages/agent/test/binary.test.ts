@@ -7,7 +7,7 @@ import { CONTENT_HASH_HEADER, contentHash, hardwarePayloadSchema } from "@hwsync
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { VERSION } from "../src/version.ts";
 import { FakeRoot } from "./fixtures/fake-root.ts";
-import { credentialsFor, startFakeRegion } from "./fixtures/region.ts";
+import { credentialsFor, SIGNAL_FIELDS, startFakeRegion } from "./fixtures/region.ts";
 import { buildServerTree } from "./fixtures/server-tree.ts";
 
 // The built single binary, run the way systemd runs it: from an unrelated directory, with an
@@ -89,20 +89,26 @@ describe.runIf(process.arch === "x64")("the linux-x64 single binary", () => {
     }
   });
 
+  /** `run` with credentials for `url` and a state directory of its own, on the fake server tree. */
+  function runAgainst(url: string, name: string, extra: string[] = []) {
+    const config = join(work, `${name}.yml`);
+    writeFileSync(config, credentialsFor(url));
+    return runBinary([
+      "run",
+      "--config",
+      config,
+      "--state-dir",
+      join(work, `state-${name}`),
+      ...extra,
+      "--root",
+      tree.root,
+    ]);
+  }
+
   test("run pushes to the fast path: one POST, gzip, content hash of the exact body, exit 0", async () => {
     const region = await startFakeRegion();
     try {
-      const config = join(work, "fast.yml");
-      writeFileSync(config, credentialsFor(region.url));
-      const result = await runBinary([
-        "run",
-        "--config",
-        config,
-        "--state-dir",
-        join(work, "state-fast"),
-        "--root",
-        tree.root,
-      ]);
+      const result = await runAgainst(region.url, "fast");
       expect(result.code).toBe(0);
       expect(region.requests).toHaveLength(1);
       const body = gunzipSync(region.requests[0]!.raw);
@@ -116,31 +122,10 @@ describe.runIf(process.arch === "x64")("the linux-x64 single binary", () => {
   test("run falls back to op=signal on a region without the fast path", async () => {
     const region = await startFakeRegion({ fastPath: false });
     try {
-      const config = join(work, "compat.yml");
-      writeFileSync(config, credentialsFor(region.url));
-      const result = await runBinary([
-        "run",
-        "--config",
-        config,
-        "--state-dir",
-        join(work, "state-compat"),
-        "--root",
-        tree.root,
-      ]);
+      const result = await runAgainst(region.url, "compat");
       expect(result.code).toBe(0);
       const signal = region.requests[2]!;
-      expect(signal.form?.map(([name]) => name)).toEqual([
-        "op",
-        "status",
-        "script_result_id",
-        "runtime",
-        "exit_status",
-        "name",
-        "script_version_id",
-        "50-maas-01-commissioning.out",
-        "50-maas-01-commissioning.err",
-        "50-maas-01-commissioning",
-      ]);
+      expect(signal.form?.map(([name]) => name)).toEqual(SIGNAL_FIELDS);
     } finally {
       await region.close();
     }
@@ -149,20 +134,8 @@ describe.runIf(process.arch === "x64")("the linux-x64 single binary", () => {
   test("run against a region that is down exits 75 and spools the payload", async () => {
     const region = await startFakeRegion();
     await region.close();
-    const config = join(work, "down.yml");
-    writeFileSync(config, credentialsFor(region.url));
+    const result = await runAgainst(region.url, "down", ["--budget", "2s"]);
     const state = join(work, "state-down");
-    const result = await runBinary([
-      "run",
-      "--config",
-      config,
-      "--state-dir",
-      state,
-      "--budget",
-      "2s",
-      "--root",
-      tree.root,
-    ]);
     expect(result.code).toBe(75);
     expect(result.stderr).toContain(
       "error HWS_NET_UNREACHABLE: no answer from the region within the 2s budget",

@@ -11,13 +11,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { renderHardwareSyncService, renderHardwareSyncTimer } from "@hwsync/shared/systemd-units";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { CommandContext } from "../src/commands/context.ts";
 import { installCommand } from "../src/commands/install.ts";
 import { uninstallCommand } from "../src/commands/uninstall.ts";
 import { createMemoryLogger } from "../src/log.ts";
-import { quoteExecArg, renderTimer } from "../src/systemd.ts";
 import { credentialsFor } from "./fixtures/region.ts";
 
 let dir: string;
@@ -54,42 +54,26 @@ describe("install --root", () => {
       service: join(root, "lib/systemd/system/maas_hardware_sync.service"),
       timer: join(root, "lib/systemd/system/maas_hardware_sync.timer"),
       credentials: join(root, "etc/maas/maas-machine-creds.yml"),
-      onCalendar: "*-*-* *:00/15:00",
+      schedule: "OnCalendar=*-*-* *:00/15:00",
       systemctl: "skipped: --root is not /",
     });
     expect(statSync(result.credentials).mode & 0o777).toBe(0o600);
     expect(readFileSync(result.credentials, "utf8")).toBe(readFileSync(config, "utf8"));
-    expect(readFileSync(result.service, "utf8")).toBe(`[Unit]
-Description=MAAS Hardware Sync Service
-Documentation=https://maas.io
-Wants=maas_hardware_sync.timer network-online.target
-After=network-online.target
-
-[Service]
-Type=oneshot
-ExecStart=${binary} run --config /etc/maas/maas-machine-creds.yml --state-dir /var/lib/maas-hw-sync
-TimeoutStartSec=5min
-NoNewPrivileges=yes
-PrivateTmp=yes
-ProtectHome=read-only
-
-[Install]
-WantedBy=multi-user.target
-`);
-    expect(readFileSync(result.timer, "utf8")).toBe(`[Unit]
-Description=Timer for periodically running MAAS hardware sync
-Documentation=https://maas.io
-Requires=maas_hardware_sync.service
-
-[Install]
-WantedBy=timers.target
-
-[Timer]
-Unit=maas_hardware_sync.service
-Persistent=true
-OnCalendar=*-*-* *:00/15:00
-RandomizedDelaySec=60
-`);
+    // The unit text itself is pinned in packages/shared/test/systemd-units.test.ts.
+    expect(readFileSync(result.service, "utf8")).toBe(
+      renderHardwareSyncService({
+        execStart: [
+          binary,
+          "run",
+          "--config",
+          "/etc/maas/maas-machine-creds.yml",
+          "--state-dir",
+          "/var/lib/maas-hw-sync",
+        ],
+        stateDirectory: "maas-hw-sync",
+      }),
+    );
+    expect(readFileSync(result.timer, "utf8")).toBe(renderHardwareSyncTimer({ syncInterval: 900 }));
   });
 
   test.runIf(hasSystemdAnalyze).each(["15m", "2h", "30m 5s", "15s"])(
@@ -149,20 +133,20 @@ test("uninstall --root removes the units, and with --purge the credentials and s
   expect(purged.removed).toEqual([join(root, "etc/maas/maas-machine-creds.yml"), state]);
 });
 
-test.each([
-  ["/usr/local/bin/maas-hw-sync", "/usr/local/bin/maas-hw-sync"],
-  ["/opt/my tools/agent", '"/opt/my tools/agent"'],
-  ["50%", "50%%"],
-  ['say "hi"', '"say \\"hi\\""'],
-])("quoteExecArg(%s) is %s", (input, expected) => {
-  expect(quoteExecArg(input)).toBe(expected);
+test("an interval the wall clock cannot step installs a monotonic timer with that exact period", async () => {
+  const result = await installCommand(ctx(), { config, root, binary, interval: "1h30m" });
+  expect(result.schedule).toBe("OnUnitActiveSec=5400");
+  expect(readFileSync(result.timer, "utf8")).toContain("\nOnBootSec=60\nOnUnitActiveSec=5400\n");
 });
 
-test("the timer's randomized delay stays within a tenth of the interval", () => {
-  expect(renderTimer({ onCalendar: "*-*-* *:*:00/15", intervalSeconds: 15 })).toContain(
-    "RandomizedDelaySec=1\n",
+test("a binary path with a space is quoted in ExecStart and a custom state dir gets no StateDirectory", async () => {
+  const spaced = join(dir, "my tools", "maas-hw-sync");
+  mkdirSync(dirname(spaced));
+  copyFileSync(binary, spaced);
+  const result = await installCommand(ctx(), { config, root, binary: spaced, stateDir: "/srv/hw sync" });
+  const service = readFileSync(result.service, "utf8");
+  expect(service).toContain(
+    `\nExecStart="${spaced}" run --config /etc/maas/maas-machine-creds.yml --state-dir "/srv/hw sync"\n`,
   );
-  expect(renderTimer({ onCalendar: "*-*-* *:*:00/5", intervalSeconds: 5 })).not.toContain(
-    "RandomizedDelaySec",
-  );
+  expect(service).not.toContain("StateDirectory=");
 });

@@ -23,7 +23,13 @@ import { type RunOptions, runCommand } from "../src/commands/run.ts";
 import { exitCodeFor } from "../src/exit-codes.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { main } from "../src/main.ts";
-import { credentialsFor, type FakeRegion, MACHINE_TOKEN, startFakeRegion } from "./fixtures/region.ts";
+import {
+  credentialsFor,
+  type FakeRegion,
+  MACHINE_TOKEN,
+  SIGNAL_FIELDS,
+  startFakeRegion,
+} from "./fixtures/region.ts";
 import { buildServerTree } from "./fixtures/server-tree.ts";
 
 const tree = buildServerTree();
@@ -240,19 +246,7 @@ describe("run against a real-MAAS style region (no fast path)", () => {
     ]);
     const signal = fake.requests[2]!;
     const form = signal.form!;
-    const names = form.map(([name]) => name);
-    expect(names).toEqual([
-      "op",
-      "status",
-      "script_result_id",
-      "runtime",
-      "exit_status",
-      "name",
-      "script_version_id",
-      "50-maas-01-commissioning.out",
-      "50-maas-01-commissioning.err",
-      "50-maas-01-commissioning",
-    ]);
+    expect(form.map(([name]) => name)).toEqual(SIGNAL_FIELDS);
     const fields = new Map(form);
     expect(fields.get("op")).toBe("signal");
     expect(fields.get("status")).toBe("WORKING");

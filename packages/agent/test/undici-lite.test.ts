@@ -44,6 +44,14 @@ test("sends method, headers and a byte body and returns status, headers and text
   expect(await response.body.text()).toBe('{"ok":true}');
 });
 
+test("bytes() returns a binary body unchanged and text() of the same response still works", async () => {
+  const payload = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x41]);
+  const url = await serve((_req, _body, res) => res.writeHead(200).end(payload));
+  const response = await request(url);
+  expect(Buffer.from(await response.body.bytes()).equals(payload)).toBe(true);
+  expect(await response.body.text()).toBe(payload.toString("utf8"));
+});
+
 test("a refused connection fails with the errno code ApiClient classifies as unreachable", async () => {
   const url = await serve(() => {});
   const port = new URL(url).port;

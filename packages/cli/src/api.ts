@@ -2,12 +2,11 @@ import {
   ApiClient,
   type ApiClientOptions,
   type ApiResponse,
-  ErrorCode,
-  HwsError,
-  parseApiKey,
-  parseIntervalSeconds,
   type RequestOptions,
-} from "@hwsync/shared";
+} from "@hwsync/shared/client";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { parseApiKey } from "@hwsync/shared/oauth";
+import { parseIntervalSeconds } from "@hwsync/shared/time-span";
 import type { ApiDescription } from "./describe.ts";
 import type { Output } from "./output.ts";
 import { DESCRIBE_PATH } from "./paths.ts";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 
 /** One `key=value` or `key@=path` argument, in the order given (MAAS allows repeated keys). */
 export interface DataArg {

@@ -1,4 +1,4 @@
-import type { ApiClientOptions } from "@hwsync/shared";
+import type { ApiClientOptions } from "@hwsync/shared/client";
 import type { RegionApi } from "./api.ts";
 import type { Output } from "./output.ts";
 import type { Profile, ProfileStore } from "./profiles.ts";

@@ -1,4 +1,4 @@
-import { isSyncHealthy, parseMaasTimestamp } from "@hwsync/shared";
+import { isSyncHealthy, parseMaasTimestamp } from "@hwsync/shared/sync-health";
 
 /** The hardware-sync fields of a machine as any MAAS version sends them (all optional). */
 export interface SyncFields {

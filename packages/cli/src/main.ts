@@ -1,4 +1,5 @@
-import { type ApiClientOptions, ErrorCode, HwsError } from "@hwsync/shared";
+import type { ApiClientOptions } from "@hwsync/shared/client";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 import { createContext, type Env, type InStream } from "./context.ts";
 import { colorLevel, Output, type OutStream, resolveFormat } from "./output.ts";
 import { ProfileStore, RESERVED_PROFILE_NAMES, resolveConfigDir } from "./profiles.ts";

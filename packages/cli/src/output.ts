@@ -1,4 +1,4 @@
-import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 
 export const FORMATS = ["json", "yaml", "table"] as const;
 export type Format = (typeof FORMATS)[number];

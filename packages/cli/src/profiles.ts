@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, win32 } from "node:path";
-import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 import type { ApiDescription } from "./describe.ts";
 
 /** One stored login. The API description lives in its own file so ordinary commands never parse it. */

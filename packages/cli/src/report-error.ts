@@ -1,4 +1,4 @@
-import { ErrorCode, isHwsError } from "@hwsync/shared";
+import { ErrorCode, isHwsError } from "@hwsync/shared/errors";
 import { loadStyle, type OutStream } from "./output.ts";
 
 /** The CLI's exit codes (README "Exit codes"); stable, scripts match on them. */

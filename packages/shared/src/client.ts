@@ -70,13 +70,19 @@ export interface RequestOptions {
   anonymous?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * `"bytes"`: a 2xx body is returned as the exact bytes received (`body` is a `Uint8Array`,
+   * `text` is empty), for archives and binaries that a UTF-8 round trip would corrupt.
+   * Error bodies are still decoded for ApiError. Default `"text"`: JSON parsed, else the text.
+   */
+  responseType?: "text" | "bytes";
 }
 
 export interface ApiResponse<T = unknown> {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: T;
-  /** Raw text of the body. */
+  /** Raw text of the body; empty with `responseType: "bytes"`. */
   text: string;
 }
 
@@ -223,12 +229,16 @@ export class ApiClient {
     } catch (error) {
       throw networkError(error, options.method, redacted, timeoutMs);
     }
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = await response.body.text();
+      bytes = await response.body.bytes();
     } catch (error) {
       throw networkError(error, options.method, redacted, timeoutMs);
     }
+    if (options.responseType === "bytes" && response.statusCode < 400) {
+      return { status: response.statusCode, headers: response.headers, body: bytes as T, text: "" };
+    }
+    const text = new TextDecoder().decode(bytes);
     const contentType = String(response.headers["content-type"] ?? "");
     const parsed = parseBody(text, contentType);
     if (response.statusCode >= 400) {

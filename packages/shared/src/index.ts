@@ -34,6 +34,19 @@ export {
   SYNC_GRACE_FACTOR,
 } from "./sync-health.ts";
 export {
+  type ExecArgv,
+  HARDWARE_SYNC_SERVICE,
+  HARDWARE_SYNC_TIMER,
+  type HardwareSyncServiceOptions,
+  type HardwareSyncTimerOptions,
+  hardwareSyncTimerSchedule,
+  isCalendarExact,
+  quoteExecArg,
+  renderHardwareSyncService,
+  renderHardwareSyncTimer,
+  SYSTEMD_UNIT_DIR,
+} from "./systemd-units.ts";
+export {
   formatTimeSpan,
   isValidTimeSpan,
   parseIntervalSeconds,

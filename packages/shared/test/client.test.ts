@@ -234,6 +234,35 @@ describe("ApiClient against a local server", () => {
     await expect(api.get("slow/")).rejects.toMatchObject({ code: "HWS_TIMEOUT" });
   });
 
+  // Every byte value, and sequences that are not UTF-8: a text round trip would replace them.
+  const binary = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) % 256);
+
+  test("responseType bytes returns the body byte for byte, unparsed", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/x-tar" });
+      res.end(binary);
+    };
+    const response = await client().request<Uint8Array>({
+      method: "GET",
+      path: "/MAAS/metadata/2012-03-01/maas-scripts",
+      responseType: "bytes",
+    });
+    expect(response.body).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(response.body).equals(Buffer.from(binary))).toBe(true);
+    expect(response.text).toBe("");
+  });
+
+  test("responseType bytes still decodes an error body into the ApiError", async () => {
+    handler = (_req, res) => json(res, 404, { detail: "no scripts" });
+    await expect(
+      client().request({
+        method: "GET",
+        path: "/MAAS/metadata/2012-03-01/maas-scripts",
+        responseType: "bytes",
+      }),
+    ).rejects.toMatchObject({ status: 404, body: { detail: "no scripts" } });
+  });
+
   test("describe/ is fetched without a signature when asked", async () => {
     handler = (_req, res) => json(res, 200, { doc: "MAAS API" });
     await client().request({ method: "GET", path: "describe/", anonymous: true });

@@ -13,15 +13,10 @@ export interface PciDeviceEntry {
   iommu_group?: number;
   vpd: { product_name?: string; entries: Record<string, string> };
 }
-export interface GpuCard {
-  pci_address: string;
-  vendor_id: string;
-  product_id: string;
-  vendor?: string;
-  product?: string;
-  driver?: string;
-  numa_node: number;
-}
+export type GpuCard = Pick<
+  PciDeviceEntry,
+  "pci_address" | "vendor_id" | "product_id" | "vendor" | "product" | "driver" | "numa_node"
+>;
 export interface PciSection {
   pci: { devices: PciDeviceEntry[]; total: number };
   gpu: { cards: GpuCard[]; total: number };

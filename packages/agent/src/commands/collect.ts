@@ -1,4 +1,4 @@
-import { canonicalJson } from "@hwsync/shared";
+import { canonicalJson } from "@hwsync/shared/wire/push";
 import { collectInventory } from "../collect.ts";
 import type { CommandContext } from "./context.ts";
 

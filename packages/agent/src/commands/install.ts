@@ -8,17 +8,18 @@ import {
   writeFileSync,
 } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { ErrorCode, HwsError, parseTimeSpan, timeSpanToOnCalendar } from "@hwsync/shared";
-import { DEFAULT_STATE_DIR } from "../spool.ts";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 import {
-  isSystemdRunning,
-  renderService,
-  renderTimer,
-  SERVICE_NAME,
-  systemctl,
-  TIMER_NAME,
-  UNIT_DIR,
-} from "../systemd.ts";
+  HARDWARE_SYNC_SERVICE,
+  HARDWARE_SYNC_TIMER,
+  hardwareSyncTimerSchedule,
+  renderHardwareSyncService,
+  renderHardwareSyncTimer,
+  SYSTEMD_UNIT_DIR,
+} from "@hwsync/shared/systemd-units";
+import { parseTimeSpan } from "@hwsync/shared/time-span";
+import { DEFAULT_STATE_DIR } from "../spool.ts";
+import { isSystemdRunning, systemctl } from "../systemd.ts";
 import type { CommandContext } from "./context.ts";
 import { DEFAULT_CONFIG, loadCredentials } from "./run.ts";
 
@@ -38,7 +39,8 @@ export interface InstallResult {
   service: string;
   timer: string;
   credentials: string;
-  onCalendar: string;
+  /** The timer's schedule line: `OnCalendar=…`, or `OnUnitActiveSec=…` where the calendar is inexact. */
+  schedule: string;
   systemctl: string;
 }
 
@@ -53,7 +55,6 @@ export async function installCommand(ctx: CommandContext, options: InstallOption
   // Refuse a broken file now rather than at the first timer tick.
   loadCredentials(options.config);
   const interval = options.interval ?? DEFAULT_INTERVAL;
-  const onCalendar = timeSpanToOnCalendar(interval);
   const intervalSeconds = parseTimeSpan(interval);
   if (intervalSeconds <= 0) {
     throw new HwsError(
@@ -76,26 +77,34 @@ export async function installCommand(ctx: CommandContext, options: InstallOption
   // The file holds the machine's OAuth secret: owner-only, whatever it was before.
   chmodSync(credentials, 0o600);
 
-  const unitDir = join(root, UNIT_DIR);
+  const unitDir = join(root, SYSTEMD_UNIT_DIR);
   mkdirSync(unitDir, { recursive: true, mode: 0o755 });
-  const service = join(unitDir, SERVICE_NAME);
-  const timer = join(unitDir, TIMER_NAME);
+  const service = join(unitDir, HARDWARE_SYNC_SERVICE);
+  const timer = join(unitDir, HARDWARE_SYNC_TIMER);
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
-  writeFileSync(service, renderService({ binary, config: DEFAULT_CONFIG, stateDir }), { mode: 0o644 });
-  writeFileSync(timer, renderTimer({ onCalendar, intervalSeconds }), { mode: 0o644 });
-  ctx.log.info(`installed ${SERVICE_NAME} and ${TIMER_NAME} (OnCalendar=${onCalendar})`);
+  const serviceText = renderHardwareSyncService({
+    execStart: [binary, "run", "--config", DEFAULT_CONFIG, "--state-dir", stateDir],
+    // systemd creates it (root-owned, 0755) before the first run; a directory elsewhere is the agent's job.
+    stateDirectory: stateDir.startsWith("/var/lib/") ? stateDir.slice("/var/lib/".length) : undefined,
+  });
+  writeFileSync(service, serviceText, { mode: 0o644 });
+  writeFileSync(timer, renderHardwareSyncTimer({ syncInterval: intervalSeconds }), { mode: 0o644 });
+  const schedule = hardwareSyncTimerSchedule(intervalSeconds).find((line) =>
+    /^On(Calendar|UnitActiveSec)=/.test(line),
+  )!;
+  ctx.log.info(`installed ${HARDWARE_SYNC_SERVICE} and ${HARDWARE_SYNC_TIMER} (${schedule})`);
 
   let systemctlNote = "skipped: --root is not /";
   if (root === "/") {
     if (isSystemdRunning()) {
       systemctl("daemon-reload");
-      systemctl("enable", "--now", TIMER_NAME);
-      systemctlNote = `daemon-reload; enable --now ${TIMER_NAME}`;
+      systemctl("enable", "--now", HARDWARE_SYNC_TIMER);
+      systemctlNote = `daemon-reload; enable --now ${HARDWARE_SYNC_TIMER}`;
     } else {
       systemctlNote = "skipped: systemd is not running";
     }
   }
-  return { service, timer, credentials, onCalendar, systemctl: systemctlNote };
+  return { service, timer, credentials, schedule, systemctl: systemctlNote };
 }
 
 async function runningBinary(): Promise<string> {

@@ -1,15 +1,9 @@
 import { readFileSync } from "node:fs";
-import {
-  canonicalJson,
-  contentHash,
-  ErrorCode,
-  HwsError,
-  isHwsError,
-  type MachineCredentials,
-  parseMachineCredentials,
-  parseTimeSpan,
-  type RetryPolicy,
-} from "@hwsync/shared";
+import type { RetryPolicy } from "@hwsync/shared/client";
+import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
+import { parseTimeSpan } from "@hwsync/shared/time-span";
+import { type MachineCredentials, parseMachineCredentials } from "@hwsync/shared/wire/credentials";
+import { canonicalJson, contentHash } from "@hwsync/shared/wire/push";
 import { collectInventory } from "../collect.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import type { Logger } from "../log.ts";

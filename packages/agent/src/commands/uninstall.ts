@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { HARDWARE_SYNC_SERVICE, HARDWARE_SYNC_TIMER, SYSTEMD_UNIT_DIR } from "@hwsync/shared/systemd-units";
 import { DEFAULT_STATE_DIR } from "../spool.ts";
-import { isSystemdRunning, SERVICE_NAME, systemctl, TIMER_NAME, UNIT_DIR } from "../systemd.ts";
+import { isSystemdRunning, systemctl } from "../systemd.ts";
 import type { CommandContext } from "./context.ts";
 import { DEFAULT_CONFIG } from "./run.ts";
 
@@ -28,15 +29,20 @@ export async function uninstallCommand(
     systemctlNote = "skipped: systemd is not running";
     if (isSystemdRunning()) {
       try {
-        systemctl("disable", "--now", TIMER_NAME);
+        systemctl("disable", "--now", HARDWARE_SYNC_TIMER);
       } catch (error) {
         // Not loaded (never installed or already removed): nothing to stop.
-        ctx.log.warn(`systemctl disable --now ${TIMER_NAME}: ${(error as Error).message.split("\n")[0]}`);
+        ctx.log.warn(
+          `systemctl disable --now ${HARDWARE_SYNC_TIMER}: ${(error as Error).message.split("\n")[0]}`,
+        );
       }
-      systemctlNote = `disable --now ${TIMER_NAME}; daemon-reload`;
+      systemctlNote = `disable --now ${HARDWARE_SYNC_TIMER}; daemon-reload`;
     }
   }
-  const targets = [join(root, UNIT_DIR, TIMER_NAME), join(root, UNIT_DIR, SERVICE_NAME)];
+  const targets = [
+    join(root, SYSTEMD_UNIT_DIR, HARDWARE_SYNC_TIMER),
+    join(root, SYSTEMD_UNIT_DIR, HARDWARE_SYNC_SERVICE),
+  ];
   if (options.purge)
     targets.push(join(root, DEFAULT_CONFIG), join(root, options.stateDir ?? DEFAULT_STATE_DIR));
   const removed: string[] = [];

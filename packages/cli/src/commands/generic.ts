@@ -1,4 +1,4 @@
-import type { FilePart, Params } from "@hwsync/shared";
+import type { FilePart, Params } from "@hwsync/shared/client";
 import { Command } from "commander";
 import { type DataArg, parseDataArgs, readDataFiles } from "../args.ts";
 import type { CommandContext } from "../context.ts";

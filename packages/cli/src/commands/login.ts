@@ -1,5 +1,7 @@
 import { createInterface } from "node:readline/promises";
-import { ErrorCode, HwsError, isHwsError, normalizeApiUrl, parseApiKey } from "@hwsync/shared";
+import { normalizeApiUrl } from "@hwsync/shared/client";
+import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
+import { parseApiKey } from "@hwsync/shared/oauth";
 import { Command } from "commander";
 import type { CommandContext, InStream } from "../context.ts";
 import { USERS_PATH } from "../paths.ts";

@@ -1,4 +1,5 @@
-import { formatTimeSpan, parseMaasTimestamp } from "@hwsync/shared";
+import { parseMaasTimestamp } from "@hwsync/shared/sync-health";
+import { formatTimeSpan } from "@hwsync/shared/time-span";
 import type { RenderKit } from "../output.ts";
 
 /** `2m ago`, `in 5m`, `just now`: how far a MAAS timestamp is from now, in the largest unit. */

@@ -1,4 +1,4 @@
-import type { HardwareHistoryEntry } from "@hwsync/shared";
+import type { HardwareHistoryEntry } from "@hwsync/shared/wire/machine";
 import type { RenderKit, Style } from "../output.ts";
 import { formatRelative } from "./format.ts";
 

@@ -1,4 +1,4 @@
-import type { MachineJson } from "@hwsync/shared";
+import type { MachineJson } from "@hwsync/shared/wire/machine";
 import { isHwSyncEnabled, type SyncHealth, syncHealth } from "../health.ts";
 import type { RenderKit, Style } from "../output.ts";
 import { cell, detail, formatInterval, formatRelative } from "./format.ts";

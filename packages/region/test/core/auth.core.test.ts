@@ -1,20 +1,12 @@
 import { buildAuthorizationHeader, parseApiKey } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ENGINES, openTestDb, raw, startTestRegion, type TestDb, type TestRegion } from "./helpers.ts";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 
 const WHOAMI = "/MAAS/api/2.0/users/?op=whoami";
 
 describe.each(ENGINES)("OAuth and sessions on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
-  beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   test("a signed whoami names the key's user", async () => {
     const response = await raw(t.region, { path: WHOAMI, key: t.adminKey });
@@ -128,7 +120,7 @@ describe.each(ENGINES)("OAuth and sessions on %s", (engine) => {
     const username = (await raw(t.region, { path: WHOAMI, key: t.userKey })).json() as { username: string };
     const login = await raw(t.region, {
       path: "/MAAS/accounts/login/",
-      form: { username: username.username, password: "user-password" },
+      form: { username: username.username, password: t.userPassword },
     });
     expect(login.status).toBe(200);
     const setCookie = login.headers.get("set-cookie") ?? "";
@@ -159,7 +151,7 @@ describe.each(ENGINES)("OAuth and sessions on %s", (engine) => {
     const me = (await raw(t.region, { path: WHOAMI, key: t.userKey })).json() as { username: string };
     const response = await raw(t.region, {
       path: "/MAAS/accounts/authenticate/",
-      form: { username: me.username, password: "user-password", consumer: "laptop" },
+      form: { username: me.username, password: t.userPassword, consumer: "laptop" },
     });
     expect(response.status).toBe(200);
     const token = response.json() as Record<string, string>;

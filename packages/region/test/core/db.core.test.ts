@@ -1,20 +1,20 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ENGINES, openTestDatabase, POSTGRES_URL, type TestDatabase, uniqueName } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { dropSchema, openDatabase } from "../../src/db/db.ts";
 import { getMachineBySystemId, insertMachine, listMachines, updateMachine } from "../../src/db/machines.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { MIGRATIONS } from "../../src/db/migrations/index.ts";
-import { DATABASE_URL, ENGINES, openTestDb, type TestDb, uniqueName } from "./helpers.ts";
 
 describe.each(ENGINES)("storage on %s", (engine) => {
-  let testDb: TestDb;
+  let testDb: TestDatabase;
   beforeAll(async () => {
-    testDb = await openTestDb(engine);
+    testDb = await openTestDatabase(engine);
   });
   afterAll(async () => {
-    await testDb?.cleanup();
+    await testDb?.close();
   });
 
   async function newMachine(): Promise<number> {
@@ -145,13 +145,13 @@ describe("PostgreSQL specifics", () => {
     const schema = uniqueName("hwsync_race");
     try {
       const dbs = await Promise.all(
-        [1, 2, 3].map(() => openDatabase({ databaseUrl: DATABASE_URL, schema, poolSize: 2 })),
+        [1, 2, 3].map(() => openDatabase({ databaseUrl: POSTGRES_URL, schema, poolSize: 2 })),
       );
       const { rows } = await dbs[0]!.query<{ n: number }>("SELECT count(*)::int AS n FROM schema_migrations");
       expect(rows[0]!.n).toBe(MIGRATIONS.length);
       await Promise.all(dbs.map((db) => db.close()));
     } finally {
-      await dropSchema(DATABASE_URL, schema);
+      await dropSchema(POSTGRES_URL, schema);
     }
   });
 
@@ -162,7 +162,7 @@ describe("PostgreSQL specifics", () => {
   });
 
   test("a schema name that is not an identifier is refused", async () => {
-    await expect(openDatabase({ databaseUrl: DATABASE_URL, schema: "x; DROP TABLE y" })).rejects.toThrow(
+    await expect(openDatabase({ databaseUrl: POSTGRES_URL, schema: "x; DROP TABLE y" })).rejects.toThrow(
       /plain SQL identifier/,
     );
   });

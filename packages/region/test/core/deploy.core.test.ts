@@ -1,42 +1,15 @@
-import { ApiError, NodeStatus } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type ApiError, NodeStatus } from "@hwsync/shared";
+import { apiClient, apiFailure, ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { getMachineBySystemId, updateMachine } from "../../src/db/machines.ts";
 import { startRegion } from "../../src/server.ts";
-import {
-  addMachine,
-  apiClient,
-  ENGINES,
-  openTestDb,
-  pythonCliMultipart,
-  raw,
-  startTestRegion,
-  type TestDb,
-  type TestRegion,
-} from "./helpers.ts";
+import { addMachine, pythonCliMultipart } from "./helpers.ts";
 
 type Machine = Record<string, unknown> & { system_id: string };
 
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error("expected the request to fail");
-}
-
 describe.each(ENGINES)("deploy and release on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
-  beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   const deploy = (id: string, form: Record<string, string> = {}) =>
     t.admin.post<Machine>(`machines/${id}/`, "deploy", form).then((r) => r.body);
@@ -74,7 +47,7 @@ describe.each(ENGINES)("deploy and release on %s", (engine) => {
   });
 
   test("an unknown machine is a 404 even when the form is bad too", async () => {
-    const error = await failure(t.admin.post("machines/nosuch/", "deploy", { enable_hw_sync: "maybe" }));
+    const error = await apiFailure(t.admin.post("machines/nosuch/", "deploy", { enable_hw_sync: "maybe" }));
     expect([error.status, error.body]).toEqual([404, "No Machine matches the given query."]);
   });
 
@@ -116,7 +89,7 @@ describe.each(ENGINES)("deploy and release on %s", (engine) => {
     [{ osystem: "Ubuntu Linux" }, "osystem", /not a valid operating system/],
   ])("deploy with %o is a 400 naming %s", async (form, field, message) => {
     const machine = await addMachine(t);
-    const error = await failure(t.admin.post(`machines/${machine.system_id}/`, "deploy", form));
+    const error = await apiFailure(t.admin.post(`machines/${machine.system_id}/`, "deploy", form));
     expect(error.status).toBe(400);
     expect((error.body as Record<string, string[]>)[field]?.[0]).toMatch(message);
   });
@@ -173,7 +146,7 @@ describe.each(ENGINES)("deploy and release on %s", (engine) => {
   test("a machine that is not Ready or Allocated cannot be deployed (409)", async () => {
     const machine = await addMachine(t);
     await deploy(machine.system_id);
-    const error = await failure(t.admin.post(`machines/${machine.system_id}/`, "deploy", {}));
+    const error = await apiFailure(t.admin.post(`machines/${machine.system_id}/`, "deploy", {}));
     expect([error.status, error.body]).toEqual([
       409,
       "Can't deploy a machine that is in the 'Deploying' state",
@@ -247,7 +220,7 @@ describe.each(ENGINES)("deploy and release on %s", (engine) => {
     const machine = await addMachine(t);
     const row = (await getMachineBySystemId(t.db, machine.system_id))!;
     await updateMachine(t.db, row.id, { status: NodeStatus.NEW });
-    const error = await failure(t.admin.post(`machines/${machine.system_id}/`, "release"));
+    const error = await apiFailure(t.admin.post(`machines/${machine.system_id}/`, "release"));
     expect([error.status, error.body]).toEqual([
       409,
       "Machine cannot be released in its current state ('New').",

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { beforeAll, describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { startRegion } from "../../src/server.ts";
 import { API_HASH } from "../../src/services/describe.ts";
-import { ENGINES, openTestDb, raw, startTestRegion, type TestDb, type TestRegion } from "./helpers.ts";
 
 interface Action {
   name: string;
@@ -35,17 +36,10 @@ function cliName(handler: string): string {
 }
 
 describe.each(ENGINES)("version and describe on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
   let description: Description;
   beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
     description = (await raw(t.region, { path: "/MAAS/api/2.0/describe/" })).json() as Description;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
   });
 
   test("describe/ is anonymous, exactly application/json, with the hash also in X-MAAS-API-Hash", async () => {
@@ -123,6 +117,8 @@ describe.each(ENGINES)("version and describe on %s", (engine) => {
   test("extraRoutes mounts routes the region cannot import itself (the web UI)", async () => {
     const region = await startRegion({
       db: t.db,
+      // Without the built UI's own /MAAS/r/ route (present once packages/web/dist exists).
+      config: { webDistDir: undefined },
       extraRoutes: [
         (app) =>
           void app.get("/MAAS/r/", async (_request, reply) => reply.type("text/html").send("<h1>ui</h1>")),

@@ -1,7 +1,9 @@
 import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
 import fc from "fast-check";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import {
   badRequest,
   conflict,
@@ -13,15 +15,7 @@ import {
   validationError,
 } from "../../src/errors.ts";
 import { startRegion } from "../../src/server.ts";
-import {
-  addMachine,
-  ENGINES,
-  openTestDb,
-  raw,
-  startTestRegion,
-  type TestDb,
-  type TestRegion,
-} from "./helpers.ts";
+import { addMachine } from "./helpers.ts";
 
 describe("handleError", () => {
   const app = Fastify();
@@ -87,17 +81,10 @@ describe("handleError", () => {
 });
 
 describe.each(ENGINES)("hostile input on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
   let systemId: string;
   beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
     systemId = (await addMachine(t)).system_id;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
   });
 
   test.each([

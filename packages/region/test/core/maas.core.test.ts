@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ENGINES, openTestDb, raw, startTestRegion, type TestDb, type TestRegion } from "./helpers.ts";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 
 const UNITS = "h|hr|hour|hours, m|min|minute|minutes, s|sec|second|seconds";
 
 describe.each(ENGINES)("maas/ config on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
-  beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   const getConfig = (name: string) =>
     raw(t.region, {

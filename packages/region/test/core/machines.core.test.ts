@@ -1,40 +1,12 @@
-import { ApiError, NodeStatus } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { NodeStatus } from "@hwsync/shared";
+import { apiClient, apiFailure, ENGINES, raw, uniqueMac, uniqueName, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { getMachineBySystemId, updateMachine } from "../../src/db/machines.ts";
-import {
-  addMachine,
-  apiClient,
-  ENGINES,
-  openTestDb,
-  raw,
-  startTestRegion,
-  type TestDb,
-  type TestRegion,
-  uniqueMac,
-  uniqueName,
-} from "./helpers.ts";
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error("expected the request to fail");
-}
+import { addMachine } from "./helpers.ts";
 
 describe.each(ENGINES)("machines/ on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
-  beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   test("create adds a Ready machine with its MACs as interfaces, in MAAS's field names", async () => {
     const mac = uniqueMac();
@@ -78,7 +50,7 @@ describe.each(ENGINES)("machines/ on %s", (engine) => {
     [{ mac_addresses: "not-a-mac" }, "mac_addresses", /not a valid MAC address/],
     [{ mac_addresses: "" }, "mac_addresses", /This field is required/],
   ])("create with %o is a 400 naming %s", async (form, field, message) => {
-    const error = await failure(
+    const error = await apiFailure(
       t.admin.post("machines/", undefined, { mac_addresses: uniqueMac(), ...form }),
     );
     expect(error.status).toBe(400);
@@ -87,20 +59,20 @@ describe.each(ENGINES)("machines/ on %s", (engine) => {
 
   test("create refuses a taken hostname and a MAC another machine has", async () => {
     const first = await addMachine(t);
-    const sameHost = await failure(
+    const sameHost = await apiFailure(
       t.admin.post("machines/", undefined, { hostname: first.hostname, mac_addresses: uniqueMac() }),
     );
     expect(sameHost.status).toBe(400);
     expect(sameHost.body).toEqual({ hostname: [expect.stringContaining("already exists")] });
     const mac = (first.interface_set as Array<{ mac_address: string }>)[0]!.mac_address;
-    const sameMac = await failure(t.admin.post("machines/", undefined, { mac_addresses: mac }));
+    const sameMac = await apiFailure(t.admin.post("machines/", undefined, { mac_addresses: mac }));
     expect(sameMac.body).toEqual({
       mac_addresses: [`MAC address ${mac} already in use on another machine.`],
     });
   });
 
   test("only admins create machines", async () => {
-    const error = await failure(t.user.post("machines/", undefined, { mac_addresses: uniqueMac() }));
+    const error = await apiFailure(t.user.post("machines/", undefined, { mac_addresses: uniqueMac() }));
     expect(error.status).toBe(403);
     expect(error.body).toBe("This method is reserved for admin users.");
   });
@@ -147,7 +119,7 @@ describe.each(ENGINES)("machines/ on %s", (engine) => {
       status: "deployed",
     });
     expect(deployed.body).toEqual([]);
-    const bad = await failure(t.admin.get("machines/", undefined, { status: "sleeping" }));
+    const bad = await apiFailure(t.admin.get("machines/", undefined, { status: "sleeping" }));
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body as object)).toEqual(["status"]);
   });
@@ -212,8 +184,8 @@ describe.each(ENGINES)("machines/ on %s", (engine) => {
       ["id", theirs.system_id],
     ]);
     expect(body.map((m) => m.system_id)).toEqual([mine.system_id]);
-    expect((await failure(t.user.get(`machines/${theirs.system_id}/`))).status).toBe(404);
-    expect((await failure(t.user.post(`machines/${theirs.system_id}/`, "release"))).status).toBe(404);
+    expect((await apiFailure(t.user.get(`machines/${theirs.system_id}/`))).status).toBe(404);
+    expect((await apiFailure(t.user.post(`machines/${theirs.system_id}/`, "release"))).status).toBe(404);
     const adminView = await t.admin.get<Array<{ system_id: string }>>("machines/", undefined, [
       ["id", mine.system_id],
       ["id", theirs.system_id],
@@ -236,7 +208,7 @@ describe.each(ENGINES)("machines/ on %s", (engine) => {
     const after = await t.admin.get<Record<string, string>>(`machines/${machine.system_id}/`, "get_token");
     expect(Object.keys(after.body).sort()).toEqual(["consumer_key", "token_key", "token_secret"]);
     expect(after.body.token_secret).toHaveLength(32);
-    expect((await failure(t.user.get(`machines/${machine.system_id}/`, "get_token"))).status).toBe(403);
+    expect((await apiFailure(t.user.get(`machines/${machine.system_id}/`, "get_token"))).status).toBe(403);
   });
 
   test("a machine token cannot use the user API", async () => {
@@ -245,7 +217,7 @@ describe.each(ENGINES)("machines/ on %s", (engine) => {
     const token = (await t.admin.get<Record<string, string>>(`machines/${machine.system_id}/`, "get_token"))
       .body;
     const agent = apiClient(t.region, `${token.consumer_key}:${token.token_key}:${token.token_secret}`);
-    const error = await failure(agent.get("machines/"));
+    const error = await apiFailure(agent.get("machines/"));
     expect(error.status).toBe(401);
   });
 });

@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { POSTGRES_URL, uniqueName } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildRegion } from "../../build.ts";
 import { dropSchema } from "../../src/db/db.ts";
 import { type MainIo, main, parseByteSize } from "../../src/main.ts";
-import { DATABASE_URL, uniqueName } from "./helpers.ts";
 
 const PACKAGE_DIR = resolve(import.meta.dirname, "../..");
 const NODE = resolve(PACKAGE_DIR, "../../node_modules/.bin/node");
@@ -28,13 +28,22 @@ function io(env: Record<string, string> = {}, stopSignal: Promise<string> = new 
 
 describe("maas-region command line", () => {
   const schema = uniqueName("hwsync_cli");
+  /** `main([command, --database-url …, --database-schema …, ...args])` on this suite's schema. */
+  async function onPostgres(command: string, ...args: string[]) {
+    const run = io();
+    const code = await main(
+      [command, "--database-url", POSTGRES_URL, "--database-schema", schema, ...args],
+      run.io,
+    );
+    return { code, stdout: run.stdout(), stderr: run.stderr() };
+  }
   beforeAll(async () => {
-    const first = io({ DATABASE_URL, MAAS_REGION_DATABASE_SCHEMA: schema });
+    const first = io({ DATABASE_URL: POSTGRES_URL, MAAS_REGION_DATABASE_SCHEMA: schema });
     expect(await main(["createadmin", "--username", "probe", "--password", "probe-password"], first.io)).toBe(
       0,
     );
   });
-  afterAll(() => dropSchema(DATABASE_URL, schema));
+  afterAll(() => dropSchema(POSTGRES_URL, schema));
 
   test("--help prints the usage on stdout and exits 0; no command prints it on stderr and exits 2", async () => {
     const help = io();
@@ -61,60 +70,23 @@ describe("maas-region command line", () => {
   });
 
   test("createadmin, apikey and add-machine work against PostgreSQL", async () => {
-    const admin = io();
-    expect(
-      await main(
-        [
-          "createadmin",
-          "--database-url",
-          DATABASE_URL,
-          "--database-schema",
-          schema,
-          "--username",
-          "ops",
-          "--password",
-          "ops-password",
-          "--email",
-          "ops@example.com",
-        ],
-        admin.io,
-      ),
-    ).toBe(0);
-    expect(admin.stderr()).toBe("maas-region: admin 'ops' created\n");
-    const key = io();
-    expect(
-      await main(
-        ["apikey", "--database-url", DATABASE_URL, "--database-schema", schema, "--username", "ops"],
-        key.io,
-      ),
-    ).toBe(0);
-    expect(key.stdout()).toMatch(/^[A-Za-z0-9]{18}:[A-Za-z0-9]{18}:[A-Za-z0-9]{32}\n$/);
-    const again = io();
-    await main(
-      ["apikey", "--database-url", DATABASE_URL, "--database-schema", schema, "--username", "ops"],
-      again.io,
+    const admin = await onPostgres(
+      "createadmin",
+      ...["--username", "ops", "--password", "ops-password", "--email", "ops@example.com"],
     );
-    expect(again.stdout()).toBe(key.stdout());
-    const machine = io();
-    expect(
-      await main(
-        [
-          "add-machine",
-          "--database-url",
-          DATABASE_URL,
-          "--database-schema",
-          schema,
-          "--hostname",
-          "rack-01",
-          "--mac",
-          "52:54:00:aa:bb:01",
-          "--mac",
-          "52:54:00:aa:bb:02",
-        ],
-        machine.io,
-      ),
-    ).toBe(0);
-    const json = JSON.parse(machine.stdout());
+    expect(admin.code).toBe(0);
+    expect(admin.stderr).toBe("maas-region: admin 'ops' created\n");
+    const key = await onPostgres("apikey", "--username", "ops");
+    expect(key.code).toBe(0);
+    expect(key.stdout).toMatch(/^[A-Za-z0-9]{18}:[A-Za-z0-9]{18}:[A-Za-z0-9]{32}\n$/);
+    const again = await onPostgres("apikey", "--username", "ops");
+    expect(again.stdout).toBe(key.stdout);
+    const machine = await onPostgres(
+      "add-machine",
+      ...["--hostname", "rack-01", "--mac", "52:54:00:aa:bb:01", "--mac", "52:54:00:aa:bb:02"],
+    );
+    expect(machine.code).toBe(0);
+    const json = JSON.parse(machine.stdout);
     expect(json).toMatchObject({ hostname: "rack-01", status_name: "Ready", architecture: "amd64/generic" });
     expect(json.interface_set.map((nic: { mac_address: string }) => nic.mac_address)).toEqual([
       "52:54:00:aa:bb:01",
@@ -123,32 +95,12 @@ describe("maas-region command line", () => {
   });
 
   test("errors from the work itself exit 1 with the coded message", async () => {
-    const dup = io();
-    expect(
-      await main(
-        [
-          "createadmin",
-          "--database-url",
-          DATABASE_URL,
-          "--database-schema",
-          schema,
-          "--username",
-          "probe",
-          "--password",
-          "probe-password",
-        ],
-        dup.io,
-      ),
-    ).toBe(1);
-    expect(dup.stderr()).toMatch(/A user with that username already exists/);
-    const unknown = io();
-    expect(
-      await main(
-        ["apikey", "--database-url", DATABASE_URL, "--database-schema", schema, "--username", "nobody"],
-        unknown.io,
-      ),
-    ).toBe(1);
-    expect(unknown.stderr()).toMatch(/No User matches the given query/);
+    const dup = await onPostgres("createadmin", "--username", "probe", "--password", "probe-password");
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/A user with that username already exists/);
+    const unknown = await onPostgres("apikey", "--username", "nobody");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No User matches the given query/);
   });
 
   test("start listens, creates the admin from the environment, and stops cleanly on the signal", async () => {

@@ -1,38 +1,10 @@
-import { ApiError } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  addMachine,
-  apiClient,
-  ENGINES,
-  openTestDb,
-  raw,
-  startTestRegion,
-  type TestDb,
-  type TestRegion,
-  uniqueName,
-} from "./helpers.ts";
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error("expected the request to fail");
-}
+import { apiClient, apiFailure, ENGINES, raw, uniqueName, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
+import { addMachine } from "./helpers.ts";
 
 describe.each(ENGINES)("users/ and the machine ops wired to hardware sync on %s", (engine) => {
-  let testDb: TestDb;
-  let t: TestRegion;
-  beforeAll(async () => {
-    testDb = await openTestDb(engine);
-    t = await startTestRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   test("an admin creates a user who can then get a key with their password", async () => {
     const username = uniqueName("alice");
@@ -63,7 +35,7 @@ describe.each(ENGINES)("users/ and the machine ops wired to hardware sync on %s"
     [{ username: "bademail", email: "nope" }, "email", /valid email/],
     [{ username: "flag", is_superuser: "perhaps" }, "is_superuser", /true or false/],
   ])("creating %o is a 400 naming %s", async (form, field, message) => {
-    const error = await failure(t.admin.post("users/", undefined, form));
+    const error = await apiFailure(t.admin.post("users/", undefined, form));
     expect(error.status).toBe(400);
     expect((error.body as Record<string, string[]>)[field]?.[0]).toMatch(message);
   });
@@ -71,9 +43,9 @@ describe.each(ENGINES)("users/ and the machine ops wired to hardware sync on %s"
   test("a taken username is refused and only admins create users", async () => {
     const username = uniqueName("bob");
     await t.admin.post("users/", undefined, { username });
-    const again = await failure(t.admin.post("users/", undefined, { username }));
+    const again = await apiFailure(t.admin.post("users/", undefined, { username }));
     expect(again.body).toEqual({ username: ["A user with that username already exists."] });
-    const byUser = await failure(t.user.post("users/", undefined, { username: uniqueName("eve") }));
+    const byUser = await apiFailure(t.user.post("users/", undefined, { username: uniqueName("eve") }));
     expect([byUser.status, byUser.body]).toEqual([403, "This method is reserved for admin users."]);
   });
 
@@ -94,7 +66,7 @@ describe.each(ENGINES)("users/ and the machine ops wired to hardware sync on %s"
       limit: 5,
     });
     expect(history.body).toEqual([]);
-    const bad = await failure(
+    const bad = await apiFailure(
       t.user.get(`machines/${machine.system_id}/`, "hardware_history", { limit: "lots" }),
     );
     expect(bad.status).toBe(400);
@@ -114,7 +86,7 @@ describe.each(ENGINES)("users/ and the machine ops wired to hardware sync on %s"
     // The plain user can see unowned machines only; make one the user may see but does not own.
     const other = await addMachine(t);
     const stranger = apiClient(t.region, t.userKey);
-    const denied = await failure(stranger.get(`machines/${other.system_id}/`, "vendor_data"));
+    const denied = await apiFailure(stranger.get(`machines/${other.system_id}/`, "vendor_data"));
     expect(denied.status).toBe(403);
   });
 });

@@ -4,9 +4,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { raw, startTestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { renderFetchScript } from "../../src/services/vendor-data.ts";
-import { call, openSyncDb, type SyncRegion, startSyncRegion, type TestDb } from "./region.ts";
+import type { SyncRegion } from "./region.ts";
 
 const run = promisify(execFile);
 
@@ -15,7 +17,6 @@ const AGENT_V1 = `#!/bin/sh\n# v1 ${"x".repeat(200_000)}\necho "agent v1: $*"\n`
 const AGENT_V2 = `#!/bin/sh\n# v2 ${"y".repeat(200_000)}\necho "agent v2: $*"\n`;
 
 describe("agent download and launcher", () => {
-  let testDb: TestDb;
   let t: SyncRegion;
   let agentDir: string;
   let work: string;
@@ -31,22 +32,20 @@ describe("agent download and launcher", () => {
     agentDir = mkdtempSync(join(tmpdir(), "hwsync-agents-"));
     work = mkdtempSync(join(tmpdir(), "hwsync-machine-"));
     writeAgent(AGENT_V1, new Date("2026-11-01T10:00:00Z"));
-    testDb = await openSyncDb("pglite");
-    t = await startSyncRegion(testDb, { config: { agentDir } });
+    t = await startTestRegion({ clock: fakeClock(new Date()), config: { agentDir } });
     t.region.app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
       response.on("finish", () => seen.push({ url: request.url ?? "", status: response.statusCode }));
     });
   });
   afterAll(async () => {
     await t?.close();
-    await testDb?.cleanup();
     rmSync(agentDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 
   test("the binary is served with validators and a 304 when unchanged", async () => {
     const identity = { "accept-encoding": "identity" };
-    const reply = await call(t, { path: "/MAAS/hardware-sync/amd64", headers: identity });
+    const reply = await raw(t, { path: "/MAAS/hardware-sync/amd64", headers: identity });
     expect(reply.status).toBe(200);
     expect(reply.text).toBe(AGENT_V1);
     expect(reply.headers.get("content-length")).toBe(String(AGENT_V1.length));
@@ -58,13 +57,13 @@ describe("agent download and launcher", () => {
       { "if-modified-since": "Sun, 01 Nov 2026 10:00:00 GMT" },
     ];
     for (const condition of conditions) {
-      const again = await call(t, {
+      const again = await raw(t, {
         path: "/MAAS/hardware-sync/amd64",
         headers: { ...identity, ...condition },
       });
       expect([again.status, again.body.length]).toEqual([304, 0]);
     }
-    const stale = await call(t, {
+    const stale = await raw(t, {
       path: "/MAAS/hardware-sync/x86_64",
       headers: { ...identity, "if-none-match": '"0000"' },
     });
@@ -80,7 +79,7 @@ describe("agent download and launcher", () => {
     expect(await first.text()).toBe(AGENT_V1);
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/-gzip"$/);
-    const again = await call(t, {
+    const again = await raw(t, {
       path: "/MAAS/hardware-sync/amd64",
       headers: { ...headers, "if-none-match": etag },
     });
@@ -99,7 +98,7 @@ describe("agent download and launcher", () => {
     ["/MAAS/hardware-sync/sparc", "Unknown architecture 'sparc'. The agent is built for amd64 and arm64."],
     ["/MAAS/hardware-sync/arm64", "No agent binary for arm64"],
   ])("%s is a 404 that says why", async (path, text) => {
-    const reply = await call(t, { path });
+    const reply = await raw(t, { path });
     expect(reply.status).toBe(404);
     expect(reply.text).toContain(text);
   });
@@ -136,7 +135,7 @@ describe("agent download and launcher", () => {
   });
 
   test("maas-run-scripts hands MAAS's report-results command line to the agent", async () => {
-    const reply = await call(t, { path: "/MAAS/maas-run-scripts" });
+    const reply = await raw(t, { path: "/MAAS/maas-run-scripts" });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("content-type")).toBe("text/x-shellscript; charset=utf-8");
     const launcher = join(work, "maas-run-scripts");
@@ -152,7 +151,7 @@ describe("agent download and launcher", () => {
 
   test("with the region unreachable the launcher still runs the installed agent", async () => {
     const launcher = join(work, "maas-run-scripts-offline");
-    writeFileSync(launcher, (await call(t, { path: "/MAAS/maas-run-scripts" })).text, { mode: 0o755 });
+    writeFileSync(launcher, (await raw(t, { path: "/MAAS/maas-run-scripts" })).text, { mode: 0o755 });
     const agent = join(work, "offline-agent");
     writeFileSync(agent, '#!/bin/sh\necho "installed: $*"\n', { mode: 0o755 });
     const env = { ...process.env, MAAS_HWSYNC_AGENT: agent, MAAS_HWSYNC_REGION: "http://127.0.0.1:9/MAAS" };

@@ -1,38 +1,22 @@
 import { formatMaasEventTime, parseApiKey } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ENGINES, raw, uniqueName, useTestRegion } from "@hwsync/testkit";
+import { beforeAll, describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { createUser, getOrCreateApiKey } from "../../src/services/users.ts";
 import { changedX86, fixture } from "./fixtures.ts";
-import {
-  call,
-  deployedMachine,
-  ENGINES,
-  openSyncDb,
-  push,
-  type SyncRegion,
-  startSyncRegion,
-  type TestDb,
-  type TestMachine,
-  uniqueName,
-} from "./region.ts";
+import { deployedMachine, push, type TestMachine } from "./region.ts";
 
 describe.each(ENGINES)("events API on %s", (engine) => {
-  let testDb: TestDb;
-  let t: SyncRegion;
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
   let machine: TestMachine;
-  const query = (search: string, creds = t.admin) =>
-    call(t, { path: `/MAAS/api/2.0/events/?op=query&${search}`, creds });
+  const query = (search: string, creds = t.adminCredentials) =>
+    raw(t, { path: `/MAAS/api/2.0/events/?op=query&${search}`, key: creds });
 
   beforeAll(async () => {
-    testDb = await openSyncDb(engine);
-    t = await startSyncRegion(testDb);
     machine = await deployedMachine(t);
     await push(t, machine.creds, fixture());
     t.clock.advance(60);
     await push(t, machine.creds, changedX86());
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
   });
 
   test("a machine's sync events come newest first in MAAS's shape", async () => {
@@ -70,7 +54,7 @@ describe.each(ENGINES)("events API on %s", (engine) => {
     let uri: string | null = `/MAAS/api/2.0/events/?op=query&id=${machine.systemId}&limit=7`;
     while (uri) {
       const body: { events: Array<{ id: number }>; prev_uri: string | null } = (
-        await call(t, { path: uri, creds: t.admin })
+        await raw(t, { path: uri, key: t.adminCredentials })
       ).json();
       seen.push(...body.events.map((event) => event.id));
       uri = body.prev_uri;
@@ -139,7 +123,7 @@ describe.each(ENGINES)("events API on %s", (engine) => {
 
   test("a machine token cannot query events and other ops are unrecognised", async () => {
     expect((await query(`id=${machine.systemId}`, machine.creds)).status).toBe(401);
-    const reply = await call(t, { path: "/MAAS/api/2.0/events/?op=list", creds: t.admin });
+    const reply = await raw(t, { path: "/MAAS/api/2.0/events/?op=list", key: t.adminCredentials });
     expect([reply.status, reply.text]).toEqual([400, "Unrecognised signature: method=GET op=list"]);
   });
 });

@@ -1,32 +1,14 @@
 import { gzipSync } from "node:zlib";
 import { contentHash, formatMaasTimestamp } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { normalizePayload } from "../../src/services/hardware-sync/normalize.ts";
 import { agentBytes, changedX86, FIXTURE_NAMES, fixture, parsed } from "./fixtures.ts";
-import {
-  call,
-  deployedMachine,
-  ENGINES,
-  openSyncDb,
-  push,
-  type SyncRegion,
-  snapshot,
-  startSyncRegion,
-  type TestDb,
-  withoutLastSync,
-} from "./region.ts";
+import { deployedMachine, push, snapshot, withoutLastSync } from "./region.ts";
 
 describe.each(ENGINES)("hardware push on %s", (engine) => {
-  let testDb: TestDb;
-  let t: SyncRegion;
-  beforeAll(async () => {
-    testDb = await openSyncDb(engine);
-    t = await startSyncRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   test.each(FIXTURE_NAMES)("%s ingests cleanly and a repeat is unchanged", async (name) => {
     const machine = await deployedMachine(t, { syncInterval: "15m" });
@@ -50,9 +32,9 @@ describe.each(ENGINES)("hardware push on %s", (engine) => {
       cpu_count: state.machine.cpuCount,
       memory: state.machine.memory,
     });
-    const history = await call(t, {
+    const history = await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=hardware_history`,
-      creds: t.admin,
+      key: t.adminCredentials,
     });
     expect(history.json()).toHaveLength(1);
     expect(history.json()[0].changes).toHaveLength(result.changes);
@@ -82,9 +64,9 @@ describe.each(ENGINES)("hardware push on %s", (engine) => {
       `interface eth3 was added on node ${machine.systemId}`,
       `usb device 3:7 (Kingston Technology DataTraveler 3.0) was added on node ${machine.systemId}`,
     ]);
-    const history = await call(t, {
+    const history = await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=hardware_history`,
-      creds: t.admin,
+      key: t.adminCredentials,
     });
     expect(history.json()[0]).toMatchObject({
       changes: [
@@ -93,9 +75,9 @@ describe.each(ENGINES)("hardware push on %s", (engine) => {
         { kind: "usb_device", action: "added", name: "3:7" },
       ],
     });
-    const view = await call(t, {
+    const view = await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=hardware`,
-      creds: t.admin,
+      key: t.adminCredentials,
     });
     expect(view.json().block_devices.map((disk: { name: string }) => disk.name)).toEqual(["sda"]);
     expect(view.json().interfaces.map((nic: { name: string }) => nic.name)).toEqual([
@@ -153,7 +135,7 @@ describe.each(ENGINES)("hardware push on %s", (engine) => {
   test("health turns false once 1.5 × the interval has passed since the last sync", async () => {
     const machine = await deployedMachine(t, { syncInterval: "15m" });
     const read = async () =>
-      (await call(t, { path: `/MAAS/api/2.0/machines/${machine.systemId}/`, creds: t.admin })).json();
+      (await raw(t, { path: `/MAAS/api/2.0/machines/${machine.systemId}/`, key: t.adminCredentials })).json();
     expect((await read()).is_sync_healthy).toBe(false);
     await push(t, machine.creds, fixture());
     expect(await read()).toMatchObject({ is_sync_healthy: true, status_name: "Deployed" });
@@ -182,7 +164,7 @@ describe.each(ENGINES)("hardware push on %s", (engine) => {
   ])("%s cannot push", async (_what, who, status, text) => {
     const machine = await deployedMachine(t);
     const before = await snapshot(t.db, machine.machineId);
-    const reply = await push(t, who === "user" ? t.admin : null, fixture());
+    const reply = await push(t, who === "user" ? t.adminCredentials : null, fixture());
     expect([reply.status, reply.text]).toEqual([status, text]);
     expect(await snapshot(t.db, machine.machineId)).toEqual(before);
   });

@@ -1,30 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { withVirtualDevices } from "./fixtures.ts";
-import {
-  call,
-  deployedMachine,
-  ENGINES,
-  openSyncDb,
-  push,
-  type SyncRegion,
-  snapshot,
-  startSyncRegion,
-  type TestDb,
-} from "./region.ts";
+import { deployedMachine, push, snapshot } from "./region.ts";
 
 type Named = { name: string };
 
 describe.each(ENGINES)("release on %s", (engine) => {
-  let testDb: TestDb;
-  let t: SyncRegion;
-  beforeAll(async () => {
-    testDb = await openSyncDb(engine);
-    t = await startSyncRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   test("release drops VFs and other virtual devices and keeps the physical ones", async () => {
     const machine = await deployedMachine(t);
@@ -34,9 +17,9 @@ describe.each(ENGINES)("release on %s", (engine) => {
       ["bond0", "eth0", "eth0.100", "eth0v0", "eth1", "eth2"].sort(),
     );
 
-    const released = await call(t, {
+    const released = await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=release`,
-      creds: t.admin,
+      key: t.adminCredentials,
       form: {},
     });
     expect(released.status).toBe(200);
@@ -53,9 +36,9 @@ describe.each(ENGINES)("release on %s", (engine) => {
     expect(after.usbDevices).toEqual(before.usbDevices);
     expect(after.machine).toMatchObject({ hardware_hash: null, enable_hw_sync: false, last_sync: null });
 
-    const history = await call(t, {
+    const history = await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=hardware_history`,
-      creds: t.admin,
+      key: t.adminCredentials,
     });
     expect(history.json()[0].changes).toEqual([
       {
@@ -93,19 +76,22 @@ describe.each(ENGINES)("release on %s", (engine) => {
   test("after a redeploy the first push re-adds only what release dropped", async () => {
     const machine = await deployedMachine(t);
     await push(t, machine.creds, withVirtualDevices());
-    await call(t, {
+    await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=release`,
-      creds: t.admin,
+      key: t.adminCredentials,
       form: {},
     });
-    await call(t, {
+    await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=deploy`,
-      creds: t.admin,
+      key: t.adminCredentials,
       // The OS the payload reports, so the OS fields are no change either.
       form: { enable_hw_sync: "true", osystem: "ubuntu", distro_series: "jammy" },
     });
     const token = (
-      await call(t, { path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=get_token`, creds: t.admin })
+      await raw(t, {
+        path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=get_token`,
+        key: t.adminCredentials,
+      })
     ).json();
     const creds = {
       consumerKey: token.consumer_key,
@@ -115,9 +101,9 @@ describe.each(ENGINES)("release on %s", (engine) => {
     };
     const reply = await push(t, creds, withVirtualDevices());
     expect(reply.json()).toMatchObject({ changed: true, changes: 4, status_name: "Deployed" });
-    const history = await call(t, {
+    const history = await raw(t, {
       path: `/MAAS/api/2.0/machines/${machine.systemId}/?op=hardware_history`,
-      creds: t.admin,
+      key: t.adminCredentials,
     });
     expect(
       history.json()[0].changes.map((c: { action: string; name: string }) => `${c.action} ${c.name}`),

@@ -1,20 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { ApiCredentials } from "@hwsync/shared";
+import { ENGINES, type RawResponse, raw, useTestRegion } from "@hwsync/testkit";
 import { extract } from "tar-stream";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { fakeClock } from "../../src/clock.ts";
 import { fixture } from "./fixtures.ts";
-import {
-  call,
-  deployedMachine,
-  ENGINES,
-  openSyncDb,
-  push,
-  type Reply,
-  type SyncRegion,
-  snapshot,
-  startSyncRegion,
-  type TestDb,
-} from "./region.ts";
+import { deployedMachine, push, type SyncRegion, snapshot } from "./region.ts";
 
 const SCRIPT = "50-maas-01-commissioning";
 
@@ -49,9 +40,9 @@ function signal(
   fields: Array<[string, string]>,
   files: Array<[string, Buffer]> = [],
   path = "/MAAS/metadata/2012-03-01/",
-): Promise<Reply> {
+): Promise<RawResponse> {
   const { body, type } = multipart([["op", "signal"], ...fields], files);
-  return call(t, { path, creds, body, headers: { "content-type": type } });
+  return raw(t, { path, key: creds, body, headers: { "content-type": type } });
 }
 
 /** What the real client sends for the commissioning script that succeeded. */
@@ -100,22 +91,13 @@ async function untar(bytes: Buffer): Promise<Map<string, { mode: number; text: s
 }
 
 describe.each(ENGINES)("MAAS op=signal wire on %s", (engine) => {
-  let testDb: TestDb;
-  let t: SyncRegion;
-  beforeAll(async () => {
-    testDb = await openSyncDb(engine);
-    t = await startSyncRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
   const json = () => Buffer.from(`${JSON.stringify(fixture(), null, 2)}\n`);
 
   test("maas-scripts hands a machine one deploy-info script that runs the agent", async () => {
     const machine = await deployedMachine(t);
-    const reply = await call(t, { path: "/MAAS/metadata/2012-03-01/maas-scripts", creds: machine.creds });
+    const reply = await raw(t, { path: "/MAAS/metadata/2012-03-01/maas-scripts", key: machine.creds });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("content-type")).toBe("application/x-tar");
     const entries = await untar(reply.body);
@@ -155,7 +137,7 @@ describe.each(ENGINES)("MAAS op=signal wire on %s", (engine) => {
   });
 
   test("an anonymous maas-scripts request gets an index with no scripts", async () => {
-    const reply = await call(t, { path: "/MAAS/metadata/latest/maas-scripts" });
+    const reply = await raw(t, { path: "/MAAS/metadata/latest/maas-scripts" });
     expect(reply.status).toBe(200);
     const entries = await untar(reply.body);
     expect(JSON.parse(entries.get("index.json")!.text)).toEqual({
@@ -230,16 +212,16 @@ describe.each(ENGINES)("MAAS op=signal wire on %s", (engine) => {
 
   test("an unknown op is an unrecognised signature", async () => {
     const machine = await deployedMachine(t);
-    const reply = await call(t, {
+    const reply = await raw(t, {
       path: "/MAAS/metadata/2012-03-01/?op=frobnicate",
-      creds: machine.creds,
+      key: machine.creds,
       form: { status: "WORKING" },
     });
     expect([reply.status, reply.text]).toEqual([400, "Unrecognised signature: method=POST op=frobnicate"]);
   });
 
   test("a user's key on the metadata API is not a node", async () => {
-    const reply = await signal(t, t.admin, [["status", "WORKING"]]);
+    const reply = await signal(t, t.adminCredentials, [["status", "WORKING"]]);
     expect([reply.status, reply.text]).toEqual([403, "Not authenticated as a known node."]);
   });
 

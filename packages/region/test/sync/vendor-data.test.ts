@@ -13,18 +13,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parseMachineCredentials } from "@hwsync/shared";
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { parse } from "yaml";
-import { AGENT_PATH, timerSchedule } from "../../src/services/vendor-data.ts";
-import {
-  call,
-  deployedMachine,
-  ENGINES,
-  openSyncDb,
-  type SyncRegion,
-  startSyncRegion,
-  type TestDb,
-} from "./region.ts";
+import { fakeClock } from "../../src/clock.ts";
+import { AGENT_PATH } from "../../src/services/vendor-data.ts";
+import { deployedMachine } from "./region.ts";
 
 const run = promisify(execFile);
 
@@ -62,52 +56,16 @@ function materialize(files: WriteFile[]): string {
   return root;
 }
 
-describe("timerSchedule", () => {
-  test.each([
-    [
-      900,
-      ["Persistent=true", "OnCalendar=*-*-* *:00/15:00", "RandomizedDelaySec=225", "FixedRandomDelay=true"],
-    ],
-    [15, ["Persistent=true", "OnCalendar=*-*-* *:*:00/15", "RandomizedDelaySec=3", "FixedRandomDelay=true"]],
-    [
-      3600,
-      ["Persistent=true", "OnCalendar=*-*-* *:00:00", "RandomizedDelaySec=300", "FixedRandomDelay=true"],
-    ],
-    [
-      7200,
-      ["Persistent=true", "OnCalendar=*-*-* 00/2:00:00", "RandomizedDelaySec=300", "FixedRandomDelay=true"],
-    ],
-    [
-      86400,
-      ["Persistent=true", "OnCalendar=*-*-* 00/24:00:00", "RandomizedDelaySec=300", "FixedRandomDelay=true"],
-    ],
-    // Wall-clock steps that would not repeat at the interval: a monotonic timer instead.
-    [5400, ["OnBootSec=60", "OnUnitActiveSec=5400", "RandomizedDelaySec=300", "FixedRandomDelay=true"]],
-    [3601, ["OnBootSec=60", "OnUnitActiveSec=3601", "RandomizedDelaySec=300", "FixedRandomDelay=true"]],
-    [2700, ["OnBootSec=60", "OnUnitActiveSec=2700", "RandomizedDelaySec=300", "FixedRandomDelay=true"]],
-    [2, ["Persistent=true", "OnCalendar=*-*-* *:*:00/2"]],
-  ])("%d s → %j", (seconds, lines) => {
-    expect(timerSchedule(seconds)).toEqual(lines);
-  });
-});
+// The interval → timer-lines table lives with the renderer: packages/shared/test/systemd-units.test.ts.
 
 describe.each(ENGINES)("vendor-data on %s", (engine) => {
-  let testDb: TestDb;
-  let t: SyncRegion;
-  beforeAll(async () => {
-    testDb = await openSyncDb(engine);
-    t = await startSyncRegion(testDb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await testDb?.cleanup();
-  });
+  const t = useTestRegion({ engine, clock: fakeClock(new Date()) });
 
-  async function vendorData(creds = null as null | Parameters<typeof call>[1]["creds"], systemId?: string) {
+  async function vendorData(creds = null as null | Parameters<typeof raw>[1]["key"], systemId?: string) {
     const path = systemId
       ? `/MAAS/api/2.0/machines/${systemId}/?op=vendor_data`
       : "/MAAS/metadata/latest/meta-data/vendor-data";
-    const reply = await call(t, { path, creds });
+    const reply = await raw(t, { path, key: creds });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("content-type")).toBe("application/x-yaml; charset=utf-8");
     const outer = parse(reply.text) as Record<string, string>;
@@ -182,7 +140,7 @@ describe.each(ENGINES)("vendor-data on %s", (engine) => {
   test("operators read the same vendor-data with op=vendor_data", async () => {
     const machine = await deployedMachine(t);
     const fromMachine = await vendorData(machine.creds);
-    const fromAdmin = await vendorData(t.admin, machine.systemId);
+    const fromAdmin = await vendorData(t.adminCredentials, machine.systemId);
     expect(fromAdmin.config).toEqual(fromMachine.config);
   });
 
@@ -193,7 +151,10 @@ describe.each(ENGINES)("vendor-data on %s", (engine) => {
   });
 
   test("a user's key cannot read machine vendor-data from the metadata API", async () => {
-    const reply = await call(t, { path: "/MAAS/metadata/latest/meta-data/vendor-data", creds: t.admin });
+    const reply = await raw(t, {
+      path: "/MAAS/metadata/latest/meta-data/vendor-data",
+      key: t.adminCredentials,
+    });
     expect([reply.status, reply.text]).toEqual([403, "Not authenticated as a known node."]);
   });
 });

@@ -1,9 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { createServer, type ViteDevServer } from "vite";
 
-// The browser code imports shared's pure modules through vite.config.ts aliases
-// ("@hwsync/shared/time-span"), which the repo-wide vitest config does not know. Loading the
-// modules through a Vite server built from our own config resolves them exactly as the bundle does.
+// The browser code imports shared's pure modules by subpath ("@hwsync/shared/time-span"). Loading
+// the modules through a Vite server built from our own config resolves them exactly as the bundle does.
 const webRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 let server: ViteDevServer | undefined;

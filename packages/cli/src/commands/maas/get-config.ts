@@ -1,4 +1,4 @@
-import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 import { Command } from "commander";
 import { lastValue, parseDataArgs } from "../../args.ts";
 import type { CommandContext } from "../../context.ts";

@@ -1,4 +1,5 @@
-import { ErrorCode, formatTimeSpan, HwsError, parseTimeSpan } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { formatTimeSpan, parseTimeSpan } from "@hwsync/shared/time-span";
 import { Command } from "commander";
 import { lastValue, parseDataArgs } from "../../args.ts";
 import type { CommandContext } from "../../context.ts";

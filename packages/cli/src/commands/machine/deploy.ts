@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
-import { ErrorCode, HwsError, parseIntervalSeconds } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { parseIntervalSeconds } from "@hwsync/shared/time-span";
 import { Command } from "commander";
 import { type DataArg, parseDataArgs, parseMaasBoolean, readArgFile } from "../../args.ts";
 import type { CommandContext } from "../../context.ts";

@@ -1,4 +1,4 @@
-import type { MachineToken } from "@hwsync/shared";
+import type { MachineToken } from "@hwsync/shared/wire/machine";
 import { Command } from "commander";
 import type { CommandContext } from "../../context.ts";
 import type { RenderKit } from "../../output.ts";

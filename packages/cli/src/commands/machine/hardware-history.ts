@@ -1,4 +1,4 @@
-import type { HardwareHistoryEntry } from "@hwsync/shared";
+import type { HardwareHistoryEntry } from "@hwsync/shared/wire/machine";
 import { Command } from "commander";
 import type { CommandContext } from "../../context.ts";
 import { machinePath } from "../../paths.ts";

@@ -1,4 +1,5 @@
-import { ErrorCode, formatTimeSpan, HwsError } from "@hwsync/shared";
+import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { formatTimeSpan } from "@hwsync/shared/time-span";
 import type { CommandContext } from "../../context.ts";
 import { machinePath } from "../../paths.ts";
 import type { MachineLike } from "../../render/machine.ts";
