@@ -56,10 +56,31 @@ function bodyLimitFor(config: RegionConfig): number {
   return 2 * config.maxPayloadBytes + 1024 * 1024;
 }
 
+// OAuth may come in the query string (MAAS accepts it there) and careless clients put passwords
+// or session ids in URLs: the request log keeps the parameter names, never those values.
+const SECRET_PARAM = /signature|secret|password|session/i;
+
+function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  const at = request.url.indexOf("?");
+  let url = request.url;
+  if (at >= 0) {
+    const query = new URLSearchParams(url.slice(at + 1));
+    for (const name of new Set(query.keys())) if (SECRET_PARAM.test(name)) query.set(name, "REDACTED");
+    url = `${url.slice(0, at)}?${query.toString()}`;
+  }
+  return {
+    method: request.method,
+    url,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /** Builds the region's HTTP app (never listens): parsers → auth → errors → hooks → routes. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.log ? { level: "info" } : false,
+    logger: deps.log ? { level: "info", serializers: { req: requestForLog } } : false,
     bodyLimit: bodyLimitFor(deps.config),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     // Behind a proxy (as behind the rack's nginx) X-Forwarded-* give the scheme and host that

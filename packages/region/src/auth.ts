@@ -20,7 +20,7 @@ export interface PrincipalUser {
 
 export type Principal =
   | { kind: "user"; user: PrincipalUser; via: "oauth" | "session" }
-  | { kind: "machine"; machineId: number; systemId: string }
+  | { kind: "machine"; machineId: number; systemId: string; tokenKey: string }
   | null;
 
 declare module "fastify" {
@@ -115,7 +115,12 @@ async function verifyOAuth(params: OAuthParams, db: Db): Promise<Principal> {
   }
   if (!owner.nonceFresh) throw oauthError(`Nonce already used: ${params.nonce}`);
   if (owner.kind === "machine") {
-    return { kind: "machine", machineId: owner.machineId!, systemId: owner.systemId! };
+    return {
+      kind: "machine",
+      machineId: owner.machineId!,
+      systemId: owner.systemId!,
+      tokenKey: params.tokenKey,
+    };
   }
   return {
     kind: "user",
@@ -159,9 +164,15 @@ export function requireAdmin(request: FastifyRequest): PrincipalUser {
 }
 
 /** The machine whose token signed a metadata request; a user's key there gets MAAS's 403. */
-export function requireMachine(request: FastifyRequest): { machineId: number; systemId: string } {
+export function requireMachine(request: FastifyRequest): {
+  machineId: number;
+  systemId: string;
+  tokenKey: string;
+} {
   const principal = request.principal;
-  if (principal?.kind === "machine") return { machineId: principal.machineId, systemId: principal.systemId };
+  if (principal?.kind === "machine") {
+    return { machineId: principal.machineId, systemId: principal.systemId, tokenKey: principal.tokenKey };
+  }
   if (principal?.kind === "user") throw new RegionError(403, "Not authenticated as a known node.");
   throw unauthorized("Forbidden");
 }

@@ -98,6 +98,8 @@ export function handleError(
   if (typeof status === "number" && status >= 400 && status < 500) {
     return reply.code(status).type(TEXT).send(clientErrorText(fastifyError, request));
   }
+  const database = databaseErrorReply(error);
+  if (database) return handleError(database, request, reply, reportInternal);
   if (isHwsError(error)) {
     // A coded error from shared (e.g. a time span) that a route forgot to map: still the client's input.
     return reply
@@ -107,6 +109,47 @@ export function handleError(
   }
   reportInternal(error, request);
   return reply.code(500).type(TEXT).send("Internal server error");
+}
+
+// pg's own messages when a pooled connection dies under a query or cannot be opened.
+const CONNECTION_LOST =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+
+/**
+ * Database errors that are not bugs. A value PostgreSQL cannot store (SQLSTATE class 22: a NUL
+ * byte, a number out of range) is the client's 400. A lost or refused connection (class 08,
+ * 57P01-57P03 shutdown/restart, a reset socket) is a 503 with Retry-After, MAAS's answer to
+ * trouble behind the API: agents retry it, and the pool reconnects on the next query.
+ */
+export function databaseErrorReply(error: unknown): RegionError | null {
+  if (error instanceof RegionError) return null;
+  const code = String((error as { code?: unknown })?.code ?? "");
+  const message = String((error as { message?: unknown })?.message ?? "");
+  if (/^22[0-9A-Z]{3}$/.test(code)) {
+    return badRequest(
+      `The request holds a value the database cannot store (${message}). Remove NUL characters and invalid Unicode, and keep numbers in range.`,
+    );
+  }
+  if (
+    /^08[0-9A-Z]{3}$/.test(code) ||
+    /^57P0[123]$/.test(code) ||
+    SOCKET_CODES.has(code) ||
+    CONNECTION_LOST.test(message)
+  ) {
+    return new RegionError(503, "The region's database is unavailable right now; retry in a few seconds.", {
+      headers: { "Retry-After": "5" },
+      cause: error,
+    });
+  }
+  return null;
 }
 
 function defaultReport(error: unknown, request: FastifyRequest): void {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
@@ -12,6 +13,12 @@ export interface QueryOptions {
    * round trips per second. Never name SQL built from values: one name, one text.
    */
   name?: string;
+  /**
+   * PostgreSQL only: prepare SQL that is built from a fixed set of pieces (the sync's CTEs), under
+   * a name derived from its text. Each distinct text is parsed and planned once per connection
+   * instead of at every call.
+   */
+  prepare?: boolean;
 }
 
 export interface QueryResult<T> {
@@ -213,6 +220,11 @@ async function openPostgres(databaseUrl: string, schema: string | undefined, poo
   const pool = new pg.Pool(config);
   // An idle client dropped by the server must not crash the process.
   pool.on("error", () => {});
+  // The pool listens only on idle clients. A restart can reach a checked-out one between two
+  // statements of a transaction, or in the very network read that hands it to its next user,
+  // and an 'error' nobody listens to kills the process. The failure still reaches the pending or
+  // next query (a 503), and the pool drops the dead client on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   await connectOrExplain(pool, databaseUrl);
 
   const root: Db = {
@@ -249,12 +261,25 @@ async function openPostgres(databaseUrl: string, schema: string | undefined, poo
   return root;
 }
 
+const statementNames = new Map<string, string>();
+
+/** `hwsync_<hash of the text>`: one name, one text, as PostgreSQL requires of a prepared statement. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `hwsync_${createHash("sha1").update(sql).digest("hex").slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function toPgQuery(
   sql: string,
   params: unknown[] | undefined,
   options: QueryOptions | undefined,
 ): pg.QueryConfig {
-  return options?.name ? { name: options.name, text: sql, values: params } : { text: sql, values: params };
+  const name = options?.name ?? (options?.prepare ? statementName(sql) : undefined);
+  return name ? { name, text: sql, values: params } : { text: sql, values: params };
 }
 
 function pgClientTx(client: pg.PoolClient, root: Db): Db {

@@ -11,16 +11,8 @@ export interface EventInsert {
   created: Date;
 }
 
-export interface EventRow {
+export interface EventRow extends EventInsert {
   id: number;
-  machineId: number | null;
-  systemId: string | null;
-  hostname: string | null;
-  username: string | null;
-  type: string;
-  level: string;
-  description: string;
-  created: Date;
 }
 
 /** A placeholder factory: takes a parameter value, returns its `$n`. */

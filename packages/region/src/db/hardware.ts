@@ -210,7 +210,8 @@ async function runTogether(db: Db, params: unknown[], statements: string[]): Pro
     statements.length === 1
       ? statements[0]!
       : `WITH ${statements.map((statement, i) => `w${i} AS (${statement})`).join(",\n")} SELECT 1`;
-  await db.query(sql, params);
+  // The texts come from a fixed set of pieces (which tables, which phase): worth preparing.
+  await db.query(sql, params, { prepare: true });
 }
 
 /**
@@ -280,6 +281,7 @@ export async function loadForSync(
                FROM tags t LEFT JOIN machine_tags mt ON mt.tag_id = t.id AND mt.machine_id = $1
               WHERE coalesce(t.definition, '') <> '') AS tags`,
     [machineId],
+    { prepare: true },
   );
   const row = rows[0]!;
   return {

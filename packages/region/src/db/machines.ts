@@ -86,6 +86,7 @@ export async function getMachineById(
   const { rows } = await db.query<MachineRow>(
     `${MACHINE_SELECT} WHERE m.id = $1${options.forUpdate ? " FOR UPDATE OF m" : ""}`,
     [id],
+    { prepare: true },
   );
   return rows[0] ?? null;
 }

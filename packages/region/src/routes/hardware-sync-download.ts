@@ -1,12 +1,21 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../app.ts";
 import { RegionError } from "../errors.ts";
+import {
+  type AgentEncoding,
+  acceptedEncodings,
+  compressGzip,
+  compressZstd,
+  hasZstdSidecar,
+  INLINE_COMPRESSION_LIMIT,
+  readZstdSidecar,
+  writeZstdSidecar,
+} from "../services/agent-compression.ts";
 import { renderRunScriptsLauncher } from "../services/scripts-tar.ts";
 import { machineBaseUrl } from "../services/vendor-data.ts";
 import { requestBaseUrl } from "./metadata.ts";
@@ -46,10 +55,14 @@ interface AgentFile {
   path: string;
   size: number;
   mtimeMs: number;
+  sha256: string;
   etag: string;
   lastModified: string;
   /** Compressed once, on the first gzip request, then served from memory. */
   gzip?: Promise<Buffer>;
+  /** zstd: from the sidecar the build wrote, else compressed once (in the background when big). */
+  zstd?: Promise<Buffer>;
+  zstdReady?: Buffer;
 }
 
 async function hashFile(path: string): Promise<string> {
@@ -58,23 +71,53 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-async function gzipFile(path: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  // The sink is part of the pipeline, so it resolves only after the last compressed chunk.
-  await pipeline(createReadStream(path), createGzip({ level: 6 }), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) chunks.push(chunk);
-  });
-  return Buffer.concat(chunks);
+/** Starts (once) the zstd copy of the file: from its sidecar, else compressed and stored. */
+function startZstd(file: AgentFile): Promise<Buffer> {
+  file.zstd ??= (async () => {
+    const stored = readZstdSidecar(file.path, file.sha256);
+    if (stored) return stored;
+    const compressed = await compressZstd(await readFile(file.path));
+    writeZstdSidecar(file.path, file.sha256, compressed);
+    return compressed;
+  })().then(
+    (buffer) => {
+      file.zstdReady = buffer;
+      return buffer;
+    },
+    (error: unknown) => {
+      file.zstd = undefined;
+      throw error;
+    },
+  );
+  return file.zstd;
 }
 
-function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  return header.split(",").some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (coding !== "gzip" && coding !== "x-gzip") return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+/**
+ * The body for a coding the client accepts. A big binary without a stored zstd copy is not
+ * worth a minute's wait: that request gets gzip (or the plain file) while zstd is prepared.
+ */
+async function encodedBody(
+  file: AgentFile,
+  accepted: AgentEncoding[],
+): Promise<{ encoding: AgentEncoding; body: Buffer | null }> {
+  if (accepted[0] === "zstd") {
+    if (file.zstdReady) return { encoding: "zstd", body: file.zstdReady };
+    const pending = startZstd(file);
+    if (file.size <= INLINE_COMPRESSION_LIMIT || hasZstdSidecar(file.path, file.sha256)) {
+      return { encoding: "zstd", body: await pending };
+    }
+    pending.catch(() => {}); // a failure is retried by the next request
+  }
+  if (accepted.includes("gzip")) {
+    file.gzip ??= readFile(file.path)
+      .then(compressGzip)
+      .catch((error: unknown) => {
+        file.gzip = undefined;
+        throw error;
+      });
+    return { encoding: "gzip", body: await file.gzip };
+  }
+  return { encoding: "identity", body: null };
 }
 
 /** If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); either variant's tag matches. */
@@ -85,7 +128,7 @@ export function isNotModified(request: FastifyRequest, file: Pick<AgentFile, "et
       tag
         .trim()
         .replace(/^W\//, "")
-        .replace(/-gzip"$/, '"'),
+        .replace(/-(gzip|zstd)"$/, '"'),
     );
     return tags.includes("*") || tags.includes(file.etag);
   }
@@ -114,11 +157,13 @@ export function registerHardwareSyncDownloadRoutes(app: FastifyInstance, deps: A
     }
     const cached = files.get(path);
     if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached;
+    const sha256 = await hashFile(path);
     const file: AgentFile = {
       path,
       size: info.size,
       mtimeMs: info.mtimeMs,
-      etag: `"${(await hashFile(path)).slice(0, 32)}"`,
+      sha256,
+      etag: `"${sha256.slice(0, 32)}"`,
       lastModified: new Date(info.mtimeMs).toUTCString(),
     };
     files.set(path, file);
@@ -131,21 +176,17 @@ export function registerHardwareSyncDownloadRoutes(app: FastifyInstance, deps: A
       .header("Last-Modified", file.lastModified)
       .header("Vary", "Accept-Encoding")
       .header("Cache-Control", "no-cache");
-    const gzip = acceptsGzip(request.headers["accept-encoding"]);
-    const etag = gzip ? `${file.etag.slice(0, -1)}-gzip"` : file.etag;
-    reply.header("ETag", etag);
-    if (isNotModified(request, file)) return reply.code(304).send();
+    const accepted = acceptedEncodings(request.headers["accept-encoding"]);
+    // A conditional request is answered before any compression: an unchanged agent costs a 304.
+    if (isNotModified(request, file))
+      return reply.header("ETag", etagFor(file, accepted[0]!)).code(304).send();
+    const { encoding, body } = await encodedBody(file, accepted);
     reply
+      .header("ETag", etagFor(file, encoding))
       .type("application/octet-stream")
       .header("Content-Disposition", 'attachment; filename="maas-hw-sync"');
-    if (gzip) {
-      file.gzip ??= gzipFile(file.path).catch((error: unknown) => {
-        file.gzip = undefined;
-        throw error;
-      });
-      const body = await file.gzip;
-      return reply.header("Content-Encoding", "gzip").header("Content-Length", body.length).send(body);
-    }
+    if (body)
+      return reply.header("Content-Encoding", encoding).header("Content-Length", body.length).send(body);
     return reply.header("Content-Length", file.size).send(createReadStream(file.path));
   });
 
@@ -153,4 +194,9 @@ export function registerHardwareSyncDownloadRoutes(app: FastifyInstance, deps: A
     const base = machineBaseUrl(deps, { baseUrl: requestBaseUrl(request) });
     return reply.type("text/x-shellscript; charset=utf-8").send(renderRunScriptsLauncher(base));
   });
+}
+
+/** A strong validator per representation: `"<hash>"`, `"<hash>-gzip"`, `"<hash>-zstd"`. */
+function etagFor(file: Pick<AgentFile, "etag">, encoding: AgentEncoding): string {
+  return encoding === "identity" ? file.etag : `${file.etag.slice(0, -1)}-${encoding}"`;
 }

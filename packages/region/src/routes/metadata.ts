@@ -33,7 +33,7 @@ export function requestBaseUrl(request: FastifyRequest): string {
 }
 
 /** A request naming a machine (`?system_id=`) must name the token's own machine. */
-function machineFor(request: FastifyRequest): { machineId: number; systemId: string } {
+function machineFor(request: FastifyRequest): ReturnType<typeof requireMachine> {
   const machine = requireMachine(request);
   const named = firstValue(queryFields(request), "system_id");
   if (named !== undefined && named !== machine.systemId) {
@@ -59,6 +59,7 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
     const form = parseSignalForm(fieldReader(formFields(request)));
     await handleSignal(db, {
       machineId: machine.machineId,
+      tokenKey: machine.tokenKey,
       form,
       files: request.formFiles.map((file) => ({ field: file.field, data: file.data })),
       now: clock.now(),
@@ -110,6 +111,7 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const result = await handlePush(db, {
         machineId: machine.machineId,
+        tokenKey: machine.tokenKey,
         systemId: machine.systemId,
         body,
         contentEncoding: request.headers["content-encoding"],

@@ -4,7 +4,7 @@ import type { AppDeps } from "../app.ts";
 import { type PrincipalUser, requireUser } from "../auth.ts";
 import { listMachines } from "../db/machines.ts";
 import { getUserById } from "../db/users.ts";
-import { RegionError } from "../errors.ts";
+import { databaseErrorReply, RegionError } from "../errors.ts";
 import { listenForChanges } from "../notify.ts";
 import { getConfig, listConfig, setConfig } from "../services/config.ts";
 import { canSee, deployMachine, HW_SYNC_LINUX_ONLY, parseDeployForm } from "../services/deploy.ts";
@@ -36,6 +36,8 @@ function text(params: Params, name: string): string | undefined {
 
 function errorText(error: unknown): string | null {
   if (error instanceof WsError) return error.message;
+  const database = databaseErrorReply(error);
+  if (database) return database.message;
   if (error instanceof RegionError) {
     if (error.fields?.enable_hw_sync?.includes(HW_SYNC_LINUX_ONLY)) {
       return "enable_hw_sync can only be set on Linux based deploys";

@@ -70,7 +70,15 @@ export async function ensureAdmin(
 ): Promise<{ user: UserRow; created: boolean }> {
   const existing = await getUserByUsername(db, input.username);
   if (existing) return { user: existing, created: false };
-  return { user: await createAdmin(db, input), created: true };
+  try {
+    return { user: await createAdmin(db, input), created: true };
+  } catch (error) {
+    // Region processes starting together on one database race to create the admin; the loser
+    // finds the winner's row instead of failing its start-up.
+    const raced = await getUserByUsername(db, input.username);
+    if (raced) return { user: raced, created: false };
+    throw error;
+  }
 }
 
 /** The user's first API key, or a new one when the user has none (`maas-region apikey`). */

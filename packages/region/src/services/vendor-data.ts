@@ -1,4 +1,11 @@
-import { renderMachineCredentials, secondsToOnCalendar } from "@hwsync/shared";
+import {
+  HARDWARE_SYNC_SERVICE,
+  HARDWARE_SYNC_TIMER,
+  renderHardwareSyncService,
+  renderHardwareSyncTimer,
+  renderMachineCredentials,
+  SYSTEMD_UNIT_DIR,
+} from "@hwsync/shared";
 import { stringify } from "yaml";
 import type { AppDeps } from "../app.ts";
 import type { Db } from "../db/db.ts";
@@ -14,69 +21,24 @@ import { hardwareSyncIntervalSeconds } from "./config.ts";
 export const AGENT_PATH = "/usr/local/bin/maas-hw-sync";
 export const FETCH_SCRIPT_PATH = "/usr/local/lib/maas-hw-sync/fetch-agent";
 export const CREDENTIALS_PATH = "/etc/maas/maas-machine-creds.yml";
-export const TIMER_PATH = "/lib/systemd/system/maas_hardware_sync.timer";
-export const SERVICE_PATH = "/lib/systemd/system/maas_hardware_sync.service";
+export const TIMER_PATH = `${SYSTEMD_UNIT_DIR}/${HARDWARE_SYNC_TIMER}`;
+export const SERVICE_PATH = `${SYSTEMD_UNIT_DIR}/${HARDWARE_SYNC_SERVICE}`;
 /** Where scripts install the agent; MAAS_HWSYNC_AGENT moves it (tests, unusual images). */
 export const AGENT_DEST = `dest="\${MAAS_HWSYNC_AGENT:-${AGENT_PATH}}"`;
 export const FALLBACK_BASE_URL = "http://localhost:5240/MAAS";
 
-// Spread a fleet's ticks over up to 5 minutes, but never more than a quarter of the interval:
-// health allows 1.5 × interval, so the delay can never make a machine look overdue.
-const MAX_SPREAD_S = 300;
-
-/**
- * The timer's schedule. MAAS always uses a wall-clock `OnCalendar=` step; that repeats at the
- * interval only when the interval divides a minute, an hour or a day (15m, 20s, 6h). For any
- * other interval (1h30m fires every 30 min, 1h1s every second) we use a monotonic timer whose
- * period is exactly the interval.
- */
-export function timerSchedule(seconds: number): string[] {
-  const exact =
-    (seconds < 60 && 60 % seconds === 0) ||
-    (seconds % 60 === 0 && seconds < 3600 && 60 % (seconds / 60) === 0) ||
-    (seconds % 3600 === 0 && seconds <= 86400 && 24 % (seconds / 3600) === 0);
-  const spread = Math.min(Math.floor(seconds / 4), MAX_SPREAD_S);
-  const randomized = spread >= 1 ? [`RandomizedDelaySec=${spread}`, "FixedRandomDelay=true"] : [];
-  if (exact) return ["Persistent=true", `OnCalendar=${secondsToOnCalendar(seconds)}`, ...randomized];
-  return ["OnBootSec=60", `OnUnitActiveSec=${seconds}`, ...randomized];
-}
-
+/** The units as shared renders them for the agent's `install` too; the service fetches the agent first. */
 export function renderTimerUnit(seconds: number): string {
-  return [
-    "[Unit]",
-    "Description=Timer for periodically running MAAS hardware sync",
-    "Documentation=https://maas.io",
-    "Requires=maas_hardware_sync.service",
-    "",
-    "[Install]",
-    "WantedBy=timers.target",
-    "",
-    "[Timer]",
-    "Unit=maas_hardware_sync.service",
-    ...timerSchedule(seconds),
-    "",
-  ].join("\n");
+  return renderHardwareSyncTimer({ syncInterval: seconds });
 }
 
 export function renderServiceUnit(baseUrl: string): string {
-  return [
-    "[Unit]",
-    "Description=MAAS Hardware Sync Service",
-    "Documentation=https://maas.io",
-    "Wants=maas_hardware_sync.timer network-online.target",
-    "After=network-online.target",
-    "",
-    "[Service]",
-    "Type=oneshot",
-    "StateDirectory=maas-hw-sync",
-    // "-": with the region unreachable the installed agent still runs and spools its report.
-    `ExecStartPre=-${FETCH_SCRIPT_PATH} ${baseUrl}`,
-    `ExecStart=${AGENT_PATH} run --config ${CREDENTIALS_PATH}`,
-    "",
-    "[Install]",
-    "WantedBy=multi-user.target",
-    "",
-  ].join("\n");
+  return renderHardwareSyncService({
+    stateDirectory: "maas-hw-sync",
+    // mayFail: with the region unreachable the installed agent still runs and spools its report.
+    execStartPre: { argv: [FETCH_SCRIPT_PATH, baseUrl], mayFail: true },
+    execStart: [AGENT_PATH, "run", "--config", CREDENTIALS_PATH],
+  });
 }
 
 /**
@@ -167,8 +129,8 @@ export async function renderHardwareSyncCloudConfig(
     ],
     runcmd: [
       "systemctl daemon-reload",
-      "systemctl start maas_hardware_sync.timer",
-      "systemctl enable maas_hardware_sync.timer",
+      `systemctl start ${HARDWARE_SYNC_TIMER}`,
+      `systemctl enable ${HARDWARE_SYNC_TIMER}`,
     ],
   };
 }

@@ -1,11 +1,13 @@
 import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
+import { gunzip, gunzipSync } from "node:zlib";
 import { type HardwarePayload, hardwarePayloadSchema, ValidationError, validateWith } from "@hwsync/shared";
 import { badRequest, payloadTooLarge, RegionError, validationError } from "../../errors.ts";
 import type { HardwareState } from "./model.ts";
 import { normalizePayload } from "./normalize.ts";
 
 const gunzipAsync = promisify(gunzip);
+/** Compressed bodies up to this size inflate on the event loop (well under a millisecond). */
+const SYNC_INFLATE_LIMIT = 64 * 1024;
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
@@ -30,6 +32,9 @@ export async function decodeBody(
     );
   }
   try {
+    // A typical push is 3–5 KB of gzip: inflating it inline costs less than the thread-pool round
+    // trip (measured ~0.2 ms of CPU per changed sync); a big body still inflates off the loop.
+    if (body.length <= SYNC_INFLATE_LIMIT) return gunzipSync(body, { maxOutputLength: maxBytes });
     return await gunzipAsync(body, { maxOutputLength: maxBytes });
   } catch (error) {
     if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
@@ -44,18 +49,30 @@ function tooLarge(maxBytes: number, how = ""): RegionError {
   );
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function storableText(value: string): string {
+  return value.replaceAll("\0", "").replace(LONE_SURROGATE, "\ufffd");
+}
+
+function storableJson(_key: string, value: unknown): unknown {
+  if (typeof value === "string") return storableText(value);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.every((key) => storableText(key) === key)) return value;
+  return Object.fromEntries(keys.map((key) => [storableText(key), (value as Record<string, unknown>)[key]]));
+}
+
 /** JSON text → a validated payload; 400 with the JSON path of every problem otherwise. */
 export function parsePayload(bytes: Buffer): HardwarePayload {
   if (bytes.length === 0) throw badRequest("Empty body: send the machine-resources JSON document.");
   const text = bytes.toString("utf8");
   let document: unknown;
   try {
-    // PostgreSQL text and jsonb cannot hold U+0000; drop it rather than fail the write.
-    document = text.includes("\\u0000")
-      ? JSON.parse(text, (_key, value: unknown) =>
-          typeof value === "string" ? value.replaceAll("\0", "") : value,
-        )
-      : JSON.parse(text);
+    // PostgreSQL text and jsonb cannot hold U+0000 nor a lone surrogate (jsonb refuses the
+    // escape \ud800): drop NULs and make strings and keys well-formed rather than fail the write.
+    // Decoded UTF-8 has neither, so only a document with \u escapes pays for the reviver.
+    document = text.includes("\\u") ? JSON.parse(text, storableJson) : JSON.parse(text);
   } catch (error) {
     throw badRequest(`Hardware payload is not valid JSON: ${(error as Error).message}`);
   }

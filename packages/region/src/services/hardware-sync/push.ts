@@ -16,6 +16,8 @@ import { syncMachine } from "./sync.ts";
 
 export interface PushInput {
   machineId: number;
+  /** The token that authenticated the push (see SyncRequest.tokenKey). */
+  tokenKey?: string;
   systemId: string;
   /** The body exactly as received (still gzipped when it was sent so). */
   body: Buffer;
@@ -74,7 +76,9 @@ function result(
 }
 
 async function heartbeat(db: Db, machineId: number, hash: string | null, now: Date): Promise<Heartbeat> {
-  const { rows } = await db.query<Heartbeat>(HEARTBEAT_SQL, [machineId, hash, now, MACHINE_CHANNEL]);
+  const { rows } = await db.query<Heartbeat>(HEARTBEAT_SQL, [machineId, hash, now, MACHINE_CHANNEL], {
+    name: "hwsync_heartbeat",
+  });
   if (!rows[0]) throw notFound();
   return rows[0];
 }
@@ -114,6 +118,7 @@ export async function handlePush(db: Db, input: PushInput): Promise<PushResult> 
   const state = normalizeForStorage(parsePayload(bytes));
   const outcome = await syncMachine(db, {
     machineId: input.machineId,
+    tokenKey: input.tokenKey,
     now: input.now,
     wire: "push",
     report: { state, contentHash: actual },

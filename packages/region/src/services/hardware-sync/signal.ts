@@ -166,6 +166,8 @@ async function storeResult(
 
 export interface SignalInput {
   machineId: number;
+  /** The token that authenticated the signal (see SyncRequest.tokenKey). */
+  tokenKey?: string;
   form: SignalForm;
   files: SignalFile[];
   now: Date;
@@ -218,6 +220,7 @@ export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
   if (byScript.size === 0 && form.name) byScript.set(form.name, {});
   await syncMachine(db, {
     machineId: input.machineId,
+    tokenKey: input.tokenKey,
     now,
     wire: "signal",
     bmc: form.bmc ?? undefined,

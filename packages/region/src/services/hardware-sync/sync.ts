@@ -12,7 +12,7 @@ import {
   writeDevices,
 } from "../../db/hardware.ts";
 import { getMachineById, type MachineRow } from "../../db/machines.ts";
-import { conflict, notFound } from "../../errors.ts";
+import { conflict, notFound, unauthorized } from "../../errors.ts";
 import { MACHINE_CHANNEL } from "../../notify.ts";
 import { changeEvents, type RecordEventInput, toEventInsert } from "../events.ts";
 import { planTags, type TagPlan } from "../tags.ts";
@@ -29,6 +29,13 @@ export interface HardwareReport {
 
 export interface SyncRequest {
   machineId: number;
+  /**
+   * The machine token that authenticated the request. Authentication ran before the row lock, so
+   * a release (which deletes the token) and a redeploy may have committed since: the sync then
+   * answers 401, as if it had arrived after the release, instead of crediting the new deployment
+   * with the old one's report.
+   */
+  tokenKey?: string;
   now: Date;
   report?: HardwareReport;
   bmc?: BmcReport;
@@ -78,6 +85,19 @@ export function checkSyncable(machine: MachineRow, wire: "push" | "signal"): "ok
     );
   }
   return "ok";
+}
+
+async function checkTokenStillValid(tx: Db, tokenKey: string, machineId: number): Promise<void> {
+  // rows, not rowCount: PGlite reports a SELECT's rowCount as 0.
+  const { rows } = await tx.query("SELECT 1 FROM api_tokens WHERE token_key = $1 AND machine_id = $2", [
+    tokenKey,
+    machineId,
+  ]);
+  if (rows.length === 0) {
+    throw unauthorized(`Authorization Error: 'Invalid access token: ${tokenKey}'`, {
+      "WWW-Authenticate": 'OAuth realm="OAuth"',
+    });
+  }
 }
 
 function storedMachine(machine: MachineRow): MachineHardware {
@@ -180,6 +200,8 @@ async function finish(tx: Db, machine: MachineRow, work: Finish): Promise<SyncOu
      SELECT m.system_id AS "systemId", m.status, m.last_sync AS "lastSync", m.sync_interval AS "syncInterval",
             m.hardware_hash AS "hardwareHash"${notify} FROM m`,
     params,
+    // Built from a fixed set of CTEs and columns: parsed and planned once per connection.
+    { prepare: true },
   );
   const row = rows[0]!;
   return {
@@ -199,6 +221,7 @@ export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOut
   return db.transaction(async (tx) => {
     const machine = await getMachineById(tx, request.machineId, { forUpdate: true });
     if (!machine) throw notFound();
+    if (request.tokenKey !== undefined) await checkTokenStillValid(tx, request.tokenKey, machine.id);
     if (checkSyncable(machine, request.wire) === "ignore") return { ignored: true, changes: [], machine };
     const events = request.within ? await request.within(tx, machine) : [];
     const changes: HardwareChange[] = [];
