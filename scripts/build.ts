@@ -63,7 +63,15 @@ const steps: Array<{ name: string; outputs: string[]; inputs: string[]; run: () 
   {
     name: "agent",
     outputs: [join(ROOT, "dist/agent/maas-hw-sync-linux-x64")],
-    inputs: [join(ROOT, "packages/agent/src"), join(ROOT, "scripts/build-agent.ts"), shared],
+    inputs: [
+      join(ROOT, "packages/agent/src"),
+      join(ROOT, "scripts/build-agent.ts"),
+      // build-agent.ts's own modules: a change to the bundling or SEA steps must rebuild the binary.
+      join(ROOT, "scripts/lib/agent-bundle.ts"),
+      join(ROOT, "scripts/lib/sea.ts"),
+      join(ROOT, "packages/region/src/services/agent-compression.ts"),
+      shared,
+    ],
     run: () => runNode([join(ROOT, "scripts/build-agent.ts")]),
   },
 ];

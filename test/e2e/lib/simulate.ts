@@ -1,0 +1,64 @@
+// A simulated hardware change, pushed as the machine (its OAuth token) over the fast path: what
+// the agent would send after a disk was pulled and a virtual NIC appeared.
+import {
+  ApiClient,
+  CONTENT_HASH_HEADER,
+  canonicalJson,
+  contentHash,
+  HARDWARE_SYNC_PATH,
+  type HardwarePayload,
+  type PushResult,
+  parseMachineCredentials,
+} from "@hwsync/shared";
+
+export const VIRTUAL_NIC = { name: "e2e-vf0", mac: "02:00:5e:10:00:01" };
+
+export interface RemovedDevice {
+  kind: "block_device" | "pci_device" | "interface";
+  name: string;
+}
+
+/**
+ * Removes one real device from a collected payload (the last disk; a PCI device on a machine
+ * without disks) and adds a virtual NIC, which release must drop later.
+ */
+export function simulateChange(payload: HardwarePayload): {
+  payload: HardwarePayload;
+  removed: RemovedDevice;
+} {
+  const resources = payload.resources;
+  const disks = resources.storage?.disks ?? [];
+  const pci = resources.pci?.devices ?? [];
+  let removed: RemovedDevice;
+  if (disks.length > 0) removed = { kind: "block_device", name: String(disks.pop()!.id) };
+  else if (pci.length > 0) removed = { kind: "pci_device", name: String(pci.pop()!.pci_address) };
+  else throw new Error("the collected payload has neither disks nor PCI devices to remove");
+  payload.networks[VIRTUAL_NIC.name] = {
+    type: "broadcast",
+    hwaddr: VIRTUAL_NIC.mac,
+    state: "up",
+    addresses: [],
+    bond: null,
+    bridge: null,
+    vlan: null,
+  };
+  return { payload, removed };
+}
+
+/** POSTs a payload to the region's fast path with the machine's credentials file. */
+export async function pushAsMachine(
+  credentialsYaml: string,
+  payload: HardwarePayload,
+): Promise<{ hash: string; result: PushResult }> {
+  const body = canonicalJson(payload);
+  const hash = contentHash(body);
+  const credentials = parseMachineCredentials(credentialsYaml);
+  const api = new ApiClient({ url: credentials.baseUrl, credentials });
+  const response = await api.request({
+    method: "POST",
+    path: HARDWARE_SYNC_PATH,
+    body,
+    headers: { "content-type": "application/json", [CONTENT_HASH_HEADER]: hash },
+  });
+  return { hash, result: response.body as PushResult };
+}
