@@ -72,7 +72,9 @@ const steps: Array<{ name: string; outputs: string[]; inputs: string[]; run: () 
       join(ROOT, "packages/region/src/services/agent-compression.ts"),
       shared,
     ],
-    run: () => runNode([join(ROOT, "scripts/build-agent.ts")]),
+    // No zstd copy here: it costs minutes of CPU, and a region without it compresses in the
+    // background on first download (serving gzip meanwhile). `npm run build:agent` makes it.
+    run: () => runNode([join(ROOT, "scripts/build-agent.ts"), "--no-zstd"]),
   },
 ];
 

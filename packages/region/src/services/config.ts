@@ -49,7 +49,8 @@ export const CONFIG_NAMES = Object.keys(CONFIG_ITEMS);
 export const DEFAULT_SYNC_INTERVAL_SECONDS = 900;
 
 function itemOrThrow(name: string): ConfigItem {
-  const item = CONFIG_ITEMS[name];
+  // Own keys only: `constructor` or `__proto__` would otherwise find Object.prototype's members (a 500).
+  const item = Object.hasOwn(CONFIG_ITEMS, name) ? CONFIG_ITEMS[name] : undefined;
   if (!item) {
     throw validationError({
       [name]: [`${name} is not a valid config setting (valid settings are: ${CONFIG_NAMES.join(", ")}).`],

@@ -74,7 +74,9 @@ function normalizeOs(
   if (!name || !version) return null;
   const osystem = name.toLowerCase();
   const series = version.toLowerCase();
-  return { osystem, distroSeries: osystem === "ubuntu" ? (UBUNTU_CODENAMES[series] ?? series) : series };
+  // Own keys only: os_version "constructor" once stored "function Object() { [native code] }".
+  const codename = Object.hasOwn(UBUNTU_CODENAMES, series) ? UBUNTU_CODENAMES[series] : undefined;
+  return { osystem, distroSeries: osystem === "ubuntu" ? (codename ?? series) : series };
 }
 
 type Socket = NonNullable<NonNullable<HardwarePayload["resources"]["cpu"]>["sockets"]>[number];
