@@ -293,7 +293,8 @@ export interface RegionProcess {
 /** `maas-region start` on PostgreSQL, port 0; resolves once it listens. */
 export async function spawnRegion(options: {
   databaseUrl: string;
-  schema: string;
+  /** Default: the server's search_path. */
+  schema?: string;
   log?: boolean;
   env?: NodeJS.ProcessEnv;
   args?: string[];
@@ -306,8 +307,7 @@ export async function spawnRegion(options: {
     "start",
     "--database-url",
     options.databaseUrl,
-    "--database-schema",
-    options.schema,
+    ...(options.schema ? ["--database-schema", options.schema] : []),
     "--host",
     "127.0.0.1",
     "--port",
@@ -435,4 +435,66 @@ export async function rawRequest(port: number, request: RawRequest | Buffer): Pr
     // write, not end: a half-closed socket makes the server drop the answer it is preparing.
     socket.write(bytes);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A private PostgreSQL server
+
+export interface PrivatePostgres {
+  url: string;
+  /** `pg_ctl restart -m fast` (what a package upgrade or an operator does); resolves when it accepts again. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+/**
+ * A throw-away PostgreSQL 15 server in a temporary directory, on its own port: restarting it
+ * disturbs nobody else's tests, and nobody else's restart disturbs it. Needs root (initdb runs as
+ * the postgres user through runuser).
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const { execFile } = await import("node:child_process");
+  const { chownSync, mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { promisify } = await import("node:util");
+  const { createServer } = await import("node:net");
+  const run = promisify(execFile);
+  const dir = mkdtempSync(join(tmpdir(), "hwsync-pg-"));
+  const uid = Number((await run("id", ["-u", "postgres"])).stdout.trim());
+  const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());
+  chownSync(dir, uid, gid);
+  const port = await new Promise<number>((done) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+  const data = join(dir, "data");
+  const asPostgres = (command: string, args: string[]) =>
+    run("runuser", ["-u", "postgres", "--", join(PG_BIN, command), ...args], { cwd: dir });
+  const options = ["-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`];
+  await asPostgres("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  await asPostgres("pg_ctl", ["-D", data, ...options, "-l", join(dir, "log"), "-w", "start"]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async restart() {
+      await asPostgres("pg_ctl", [
+        "-D",
+        data,
+        ...options,
+        "-l",
+        join(dir, "log"),
+        "-m",
+        "fast",
+        "-w",
+        "restart",
+      ]);
+    },
+    async stop() {
+      await asPostgres("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,13 +1,15 @@
 // PostgreSQL is restarted while agents push: the region process keeps running, answers 503
 // (never 500) while the database is gone, its pool drops the dead connections, and every agent,
-// retrying as the real agent does, delivers. The server is started again in `finally` whatever
-// happens.
+// retrying as the real agent does, delivers. The server is a private PostgreSQL 15 started for
+// this test (initdb in a temporary directory), so its restart disturbs no other suite; where that
+// is impossible (not root) the machine's cluster is restarted instead and started again in
+// `finally` whatever happens.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createMemoryLogger, pushInventory } from "@hwsync/agent";
-import { createAdmin, getOrCreateApiKey } from "@hwsync/region";
+import { createAdmin, type Db, getOrCreateApiKey, openDatabase } from "@hwsync/region";
 import { canonicalJson, contentHash, HARDWARE_SYNC_PATH, parseApiKey } from "@hwsync/shared";
-import { openTestDatabase, POSTGRES_URL, type TestDatabase } from "@hwsync/testkit";
+import { openTestDatabase, POSTGRES_URL } from "@hwsync/testkit";
 import { afterAll, describe, expect, test } from "vitest";
 import {
   call,
@@ -21,6 +23,7 @@ import {
   scaled,
   sleep,
   spawnRegion,
+  startPrivatePostgres,
 } from "./helpers.ts";
 
 const run = promisify(execFile);
@@ -44,23 +47,67 @@ async function ensurePostgresRunning(): Promise<void> {
   for (let i = 0; i < 100 && !(await postgresReady()); i++) await sleep(100);
 }
 
+interface Server {
+  how: string;
+  db: Db;
+  databaseUrl: string;
+  schema?: string;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A private server when we can make one, else a schema on the machine's cluster. */
+async function openServer(): Promise<Server> {
+  try {
+    const server = await startPrivatePostgres();
+    const db = await openDatabase({ databaseUrl: server.url });
+    return {
+      how: "private PostgreSQL 15",
+      db,
+      databaseUrl: server.url,
+      restart: server.restart,
+      close: async () => {
+        await db.close().catch(() => {});
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    console.log(
+      `[reliability] pg restart: no private server (${(error as Error).message}); using the machine's`,
+    );
+    const database = await openTestDatabase("postgres");
+    return {
+      how: "the machine's PostgreSQL (pg_ctlcluster)",
+      db: database.db,
+      databaseUrl: POSTGRES_URL,
+      schema: database.schema,
+      restart: async () => {
+        await run("pg_ctlcluster", [...CLUSTER, "restart"]);
+      },
+      close: async () => {
+        await ensurePostgresRunning();
+        await database.close();
+      },
+    };
+  }
+}
+
 describe("PostgreSQL restarted under load", { timeout: 180_000 }, () => {
-  let database: TestDatabase | undefined;
+  let server: Server | undefined;
   let region: RegionProcess | undefined;
 
   afterAll(async () => {
-    await ensurePostgresRunning();
     await region?.stop();
-    await database?.close();
+    await server?.close();
   });
 
   test("the region answers 503 during the restart, recovers by itself, and no agent loses a sync", async () => {
-    // The region runs as its own process: a crash shows as an exit, not as a test-runner warning.
-    database = await openTestDatabase("postgres");
-    const db = database.db;
+    server = await openServer();
+    const db = server.db;
     await createAdmin(db, { username: "admin", password: "restart-test-password" });
     const admin = parseApiKey(await getOrCreateApiKey(db, "admin"));
-    const started = await spawnRegion({ databaseUrl: POSTGRES_URL, schema: database.schema! });
+    // The region runs as its own process: a crash shows as an exit, not as a test-runner warning.
+    const started = await spawnRegion({ databaseUrl: server.databaseUrl, schema: server.schema });
     region = started;
     const machines: DeployedMachine[] = [];
     for (let i = 0; i < AGENTS; i++) machines.push(await deployMachine(started.origin, admin));
@@ -126,13 +173,13 @@ describe("PostgreSQL restarted under load", { timeout: 180_000 }, () => {
     try {
       await sleep(2_000);
       const began = Date.now();
-      await run("pg_ctlcluster", [...CLUSTER, "restart"]);
+      await server.restart();
       restartedAt = Date.now();
       restartMs = restartedAt - began;
       await sleep(AFTER_RESTART_MS);
     } finally {
       stop = true;
-      await ensurePostgresRunning();
+      if (server.how.includes("machine")) await ensurePostgresRunning();
       await Promise.all(workers);
     }
 
@@ -145,6 +192,7 @@ describe("PostgreSQL restarted under load", { timeout: 180_000 }, () => {
       (row) => !row.last_sync || row.last_sync.getTime() < (lastAck.get(row.system_id) ?? Infinity) - 1000,
     );
     report("pg restart", {
+      server: server.how,
       agents: AGENTS,
       regionAliveSamePid: started.child.exitCode === null && started.child.signalCode === null,
       restartMs,

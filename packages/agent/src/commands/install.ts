@@ -5,6 +5,7 @@ import {
   mkdirSync,
   readFileSync,
   realpathSync,
+  renameSync,
   writeFileSync,
 } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
@@ -72,7 +73,11 @@ export async function installCommand(ctx: CommandContext, options: InstallOption
   const credentials = join(root, DEFAULT_CONFIG);
   mkdirSync(join(root, "/etc/maas"), { recursive: true, mode: 0o755 });
   if (!sameFile(options.config, credentials)) {
-    writeFileSync(credentials, readFileSync(options.config, "utf8"), { mode: 0o600 });
+    // Written to a fresh 0600 file and renamed over the old one: an existing world-readable
+    // file must never hold the new secret, even for a moment.
+    const temp = `${credentials}.${process.pid}.tmp`;
+    writeFileSync(temp, readFileSync(options.config, "utf8"), { mode: 0o600, flag: "wx" });
+    renameSync(temp, credentials);
   }
   // The file holds the machine's OAuth secret: owner-only, whatever it was before.
   chmodSync(credentials, 0o600);
