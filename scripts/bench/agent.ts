@@ -94,20 +94,21 @@ export async function agentSection(options: AgentOptions): Promise<SectionResult
     const raw = wall("4 raw tools");
     result.tables.push({
       title: `Wall time and peak RSS, median of ${rounds} interleaved rounds (binary evicted from the page cache first)`,
-      columns: ["command", "median", "min", "÷ lshw -json", "÷ 4 raw tools", "peak RSS"],
+      columns: ["command", "median", "min", "÷ lshw -json", "÷ 4 raw tools", "CPU", "peak RSS"],
       rows: Object.keys(cases).map((name) => [
         name,
         ms(median(wall(name))),
         ms(Math.min(...wall(name))),
         ratio(pairedRatio(wall(name), lshw)),
         ratio(pairedRatio(wall(name), raw)),
+        ms(median(samples[name]!.map((sample) => sample.cpuMs))),
         `${rss(name).toFixed(1)} MiB`,
       ]),
     });
     result.data.samples = Object.fromEntries(
       Object.entries(samples).map(([name, list]) => [
         name,
-        list.map((sample) => ({ wallMs: sample.wallMs, peakRssMiB: sample.peakRssMiB })),
+        list.map((sample) => ({ wallMs: sample.wallMs, cpuMs: sample.cpuMs, peakRssMiB: sample.peakRssMiB })),
       ]),
     );
 

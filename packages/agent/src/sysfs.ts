@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 
 /**
  * Reads the kernel's view of the hardware (sysfs, procfs, /dev, /etc) under a configurable root,
@@ -31,7 +31,9 @@ export interface Sysfs {
 
 export function createSysfs(root = "/"): Sysfs {
   const base = root === "/" ? "" : root.replace(/\/+$/, "");
-  const abs = (path: string) => (base ? join(base, path) : path);
+  // Plain concatenation, as the kernel resolves paths: join() would normalise `..` lexically
+  // (unlike "/" itself) and cost a third of a 350-device server's collect.
+  const abs = (path: string) => (base ? `${base}${path.startsWith("/") ? "" : "/"}${path}` : path);
 
   const readText = (path: string): string | null => {
     try {
@@ -74,7 +76,9 @@ export function createSysfs(root = "/"): Sysfs {
     },
     realPath(path) {
       try {
-        const real = realpathSync(abs(path));
+        // realpath(3) in one system call; Node's JavaScript realpath lstat()s every component of
+        // these deep /sys/devices paths (measured: collect of a 350-device server −18 ms of 160).
+        const real = realpathSync.native(abs(path));
         if (!base) return real;
         // A link that escapes the fixture root would point at the host's hardware: refuse it.
         return real === base ? "/" : real.startsWith(`${base}/`) ? real.slice(base.length) : null;
