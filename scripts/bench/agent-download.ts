@@ -154,7 +154,7 @@ export async function agentDownloads(
     },
   ];
   if (firstAnswer !== "zstd") {
-    targets[0]!.note += `; the first answer was ${firstAnswer} (no zstd copy yet: run npm run build)`;
+    targets[0]!.note += `; the first answer was ${firstAnswer} (no zstd copy yet: npm run build:agent makes one)`;
   }
   return {
     table: {

@@ -10,7 +10,7 @@ import {
   type AgentEncoding,
   acceptedEncodings,
   compressGzip,
-  compressZstd,
+  compressZstdFile,
   hasZstdSidecar,
   INLINE_COMPRESSION_LIMIT,
   readZstdSidecar,
@@ -72,11 +72,11 @@ async function hashFile(path: string): Promise<string> {
 }
 
 /** Starts (once) the zstd copy of the file: from its sidecar, else compressed and stored. */
-function startZstd(file: AgentFile): Promise<Buffer> {
+function startZstd(file: AgentFile, signal: AbortSignal): Promise<Buffer> {
   file.zstd ??= (async () => {
     const stored = readZstdSidecar(file.path, file.sha256);
     if (stored) return stored;
-    const compressed = await compressZstd(await readFile(file.path));
+    const compressed = await compressZstdFile(file.path, { signal });
     writeZstdSidecar(file.path, file.sha256, compressed);
     return compressed;
   })().then(
@@ -99,10 +99,11 @@ function startZstd(file: AgentFile): Promise<Buffer> {
 async function encodedBody(
   file: AgentFile,
   accepted: AgentEncoding[],
+  closing: AbortSignal,
 ): Promise<{ encoding: AgentEncoding; body: Buffer | null }> {
   if (accepted[0] === "zstd") {
     if (file.zstdReady) return { encoding: "zstd", body: file.zstdReady };
-    const pending = startZstd(file);
+    const pending = startZstd(file, closing);
     if (file.size <= INLINE_COMPRESSION_LIMIT || hasZstdSidecar(file.path, file.sha256)) {
       return { encoding: "zstd", body: await pending };
     }
@@ -142,6 +143,8 @@ export function isNotModified(request: FastifyRequest, file: Pick<AgentFile, "et
 export function registerHardwareSyncDownloadRoutes(app: FastifyInstance, deps: AppDeps): void {
   const dir = deps.config.agentDir ?? defaultAgentDir();
   const files = new Map<string, AgentFile>();
+  const closing = new AbortController();
+  app.addHook("onClose", async () => closing.abort());
 
   async function agentFile(arch: string): Promise<AgentFile> {
     const name = BINARIES[arch.toLowerCase()];
@@ -180,7 +183,7 @@ export function registerHardwareSyncDownloadRoutes(app: FastifyInstance, deps: A
     // A conditional request is answered before any compression: an unchanged agent costs a 304.
     if (isNotModified(request, file))
       return reply.header("ETag", etagFor(file, accepted[0]!)).code(304).send();
-    const { encoding, body } = await encodedBody(file, accepted);
+    const { encoding, body } = await encodedBody(file, accepted, closing.signal);
     reply
       .header("ETag", etagFor(file, encoding))
       .type("application/octet-stream")

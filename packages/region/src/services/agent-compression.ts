@@ -1,9 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import {
+  createReadStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
-import { constants, gzip, zstdCompress } from "node:zlib";
+import { constants, createZstdCompress, gzip } from "node:zlib";
 
 // The agent binary is ~105 MiB; gzip only takes it to ~39 MiB, zstd at level 19 with a 128 MiB
 // window to ~28.5 MiB (xz -6 ~26 MiB, but no HTTP client decodes xz). `curl --compressed`, which
@@ -12,7 +21,6 @@ import { constants, gzip, zstdCompress } from "node:zlib";
 // done once per binary and kept on disk beside it, named after the binary's content hash.
 
 const gzipAsync = promisify(gzip);
-const zstdAsync = promisify(zstdCompress);
 
 export type AgentEncoding = "zstd" | "gzip" | "identity";
 
@@ -49,19 +57,33 @@ export function compressGzip(data: Buffer): Promise<Buffer> {
   return gzipAsync(data, { level: 6 });
 }
 
-/** Long window, with the size hint that lets zstd size its tables (in the thread pool). */
-export function compressZstd(data: Buffer, level = ZSTD_LEVEL): Promise<Buffer> {
-  return zstdAsync(data, {
-    params: {
-      [constants.ZSTD_c_compressionLevel]: level,
-      [constants.ZSTD_c_windowLog]: Math.min(
-        ZSTD_WINDOW_LOG,
-        Math.max(10, Math.ceil(Math.log2(data.length + 1))),
-      ),
-      [constants.ZSTD_c_checksumFlag]: 1,
+/**
+ * A file's zstd copy: long window, the size pledged so zstd sizes its tables, streamed through
+ * the thread pool. `signal` stops it between chunks: a region shutting down must not wait a
+ * minute for a compression nobody will download.
+ */
+export async function compressZstdFile(
+  path: string,
+  options: { level?: number; signal?: AbortSignal } = {},
+): Promise<Buffer> {
+  const size = statSync(path).size;
+  const chunks: Buffer[] = [];
+  await pipeline(
+    createReadStream(path),
+    createZstdCompress({
+      pledgedSrcSize: size,
+      params: {
+        [constants.ZSTD_c_compressionLevel]: options.level ?? ZSTD_LEVEL,
+        [constants.ZSTD_c_windowLog]: Math.min(ZSTD_WINDOW_LOG, Math.max(10, Math.ceil(Math.log2(size + 1)))),
+        [constants.ZSTD_c_checksumFlag]: 1,
+      },
+    }),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) chunks.push(chunk);
     },
-    pledgedSrcSize: data.length,
-  });
+    { signal: options.signal },
+  );
+  return Buffer.concat(chunks);
 }
 
 /** `.<name>.<first 16 hex of sha256>.zst` beside the binary: a new binary never matches an old one. */
@@ -105,7 +127,7 @@ export function writeZstdSidecar(binaryPath: string, sha256Hex: string, data: Bu
 
 /** For the build: writes the sidecar of a freshly built binary so no region ever waits for it. */
 export async function precompressAgent(binaryPath: string, sha256Hex: string): Promise<number> {
-  const compressed = await compressZstd(await readFile(binaryPath), ZSTD_BUILD_LEVEL);
+  const compressed = await compressZstdFile(binaryPath, { level: ZSTD_BUILD_LEVEL });
   writeZstdSidecar(binaryPath, sha256Hex, compressed);
   return compressed.length;
 }

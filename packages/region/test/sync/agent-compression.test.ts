@@ -10,6 +10,7 @@ import { useTestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   acceptedEncodings,
+  compressZstdFile,
   precompressAgent,
   zstdSidecarPath,
 } from "../../src/services/agent-compression.ts";
@@ -101,6 +102,14 @@ describe("agent download with zstd", () => {
     const reply = await download(t.origin, { "accept-encoding": CURL_ACCEPT });
     expect(zstdDecompressSync(reply.body).equals(v2)).toBe(true);
     expect(sidecars()).toEqual([`.maas-hw-sync-linux-x64.${sha256(v2).slice(0, 16)}.zst`]);
+  });
+
+  test("a compression stops when its signal aborts (a region shutting down does not wait for it)", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(compressZstdFile(binary, { signal: controller.signal })).rejects.toMatchObject({
+      name: "AbortError",
+    });
   });
 
   test("precompressAgent writes the copy the region serves", async () => {
