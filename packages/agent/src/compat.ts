@@ -24,10 +24,11 @@ export interface CompatPushOptions {
 }
 
 /**
- * The real-MAAS wire (spec/maas-wire-sync.md §1.2, §1.4): read the script result ids from
- * `maas-scripts`, then one multipart `op=signal` for `50-maas-01-commissioning` with status
- * WORKING — the only status that neither fails nor moves a deployed machine. MAAS sets
- * `last_sync` on every accepted signal, so one signal per run is the whole heartbeat.
+ * The real-MAAS wire (docs/maas-compatibility.md#metadata-push, docs/maas-compatibility.md#signal):
+ * read the script result ids from `maas-scripts`, then one multipart `op=signal` for
+ * `50-maas-01-commissioning` with status WORKING — the only status that neither fails nor moves a
+ * deployed machine. MAAS sets `last_sync` on every accepted signal, so one signal per run is the
+ * whole heartbeat.
  */
 export async function pushCompat(client: ApiClient, options: CompatPushOptions): Promise<void> {
   const ids = await fetchScriptIds(client, options.signal, options.log);

@@ -79,7 +79,8 @@ export function lastValue(args: readonly DataArg[], key: string): string | undef
   return undefined;
 }
 
-// MAAS's form boolean (spec/maas-wire-api.md §4.3): anything else is rejected by the region.
+// MAAS's form boolean (docs/maas-compatibility.md#deploy-release-and-the-machine-token): the
+// region rejects anything else.
 const TRUE_WORDS = new Set(["true", "t", "yes", "y", "on", "1"]);
 const FALSE_WORDS = new Set(["false", "f", "no", "n", "off", "0"]);
 

@@ -1,6 +1,6 @@
 // The generic command tree, built from a region's `GET describe/` the way MAAS's own CLI builds it
-// (spec/maas-wire-api.md §3.4): resource names from handler class names, actions with `_` → `-`,
-// positionals from the handler's `params`.
+// (docs/maas-compatibility.md#the-api-description-and-maass-cli): resource names from handler class
+// names, actions with `_` → `-`, positionals from the handler's `params`.
 
 export interface DescribedAction {
   name: string;

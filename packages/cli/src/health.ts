@@ -12,8 +12,8 @@ export interface SyncFields {
 export type SyncHealth = "healthy" | "unhealthy" | "off";
 
 /**
- * Whether hardware sync is on. MAAS 3.2–3.3.7 omit `enable_hw_sync` from REST, so then we infer it
- * as the spec says: a non-zero interval and a `next_sync` or `last_sync` (maas-wire-api.md §4.2).
+ * Whether hardware sync is on. MAAS 3.2–3.3.7 omit `enable_hw_sync` from REST, so then we infer it:
+ * a non-zero interval and a `next_sync` or `last_sync` (docs/maas-compatibility.md#machine-object).
  */
 export function isHwSyncEnabled(machine: SyncFields): boolean {
   if (typeof machine.enable_hw_sync === "boolean") return machine.enable_hw_sync;

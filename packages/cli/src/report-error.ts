@@ -69,7 +69,7 @@ const MAX_SERVER_TEXT = 300;
 
 /**
  * The server's words on one line: MAAS sends `text/plain` messages, or JSON `{"field": ["msg"]}`
- * for validation errors (maas-wire-api.md §4.6), or an empty 403.
+ * for validation errors (docs/maas-compatibility.md#error-bodies), or an empty 403.
  */
 export function serverText(body: unknown): string {
   if (body === undefined || body === null) return "";

@@ -3,7 +3,8 @@ import { secondsToOnCalendar } from "./time-span.ts";
 
 // The systemd units that run the agent on a deployed machine. Two writers share them: the
 // region's cloud-init vendor-data and the agent's own `install`. Unit names, descriptions and
-// section order are MAAS's (spec maas-wire-api §7.2, §7.3), so an operator finds the usual names.
+// section order are MAAS's (docs/maas-compatibility.md#vendor-data), so an operator finds the
+// usual names.
 
 /** MAAS's name of the oneshot service that runs one sync. */
 export const HARDWARE_SYNC_SERVICE = "maas_hardware_sync.service";
@@ -20,7 +21,8 @@ const MAX_SPREAD_SECONDS = 300;
 /**
  * True when MAAS's wall-clock `OnCalendar=` step fires exactly every `seconds`: the interval
  * divides a minute, an hour or a day (20s, 15m, 6h). Otherwise the step repeats at another
- * period (1h30m fires every 30 min, 1h1s every second; spec §5.6) and health would flip.
+ * period (1h30m fires every 30 min, 1h1s every second: docs/maas-compatibility.md#timer-schedule)
+ * and health would flip.
  */
 export function isCalendarExact(seconds: number): boolean {
   if (seconds < 60) return 60 % seconds === 0;
@@ -54,7 +56,10 @@ export interface HardwareSyncTimerOptions {
   syncInterval: number;
 }
 
-/** `maas_hardware_sync.timer`: MAAS's text (§7.2) with the schedule of hardwareSyncTimerSchedule. */
+/**
+ * `maas_hardware_sync.timer`: MAAS's text (docs/maas-compatibility.md#vendor-data) with the
+ * schedule of hardwareSyncTimerSchedule.
+ */
 export function renderHardwareSyncTimer(options: HardwareSyncTimerOptions): string {
   return [
     "[Unit]",
@@ -83,8 +88,9 @@ export interface HardwareSyncServiceOptions {
 }
 
 /**
- * `maas_hardware_sync.service`. Unlike MAAS's unit (§7.3) it waits for the network to be online,
- * not merely configured, because a push at boot would otherwise fail and wait for the next tick.
+ * `maas_hardware_sync.service`. Unlike MAAS's unit (docs/maas-compatibility.md#vendor-data) it
+ * waits for the network to be online, not merely configured, because a push at boot would
+ * otherwise fail and wait for the next tick.
  */
 export function renderHardwareSyncService(options: HardwareSyncServiceOptions): string {
   const pre = options.execStartPre;

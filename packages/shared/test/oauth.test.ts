@@ -10,7 +10,7 @@ import {
   verifyPlaintextSignature,
 } from "../src/oauth.ts";
 
-// spec/maas-wire-api.md §2.2: the header MAAS's Python CLI sends for key ck:tk:ts.
+// The header MAAS's Python CLI sends for key ck:tk:ts (docs/maas-compatibility.md#authentication).
 const CAPTURED =
   'OAuth oauth_nonce="20345628752095204881795541445", oauth_timestamp="1795541445", oauth_version="1.0", oauth_signature_method="PLAINTEXT", oauth_consumer_key="ck", oauth_token="tk", oauth_signature="%26ts"';
 

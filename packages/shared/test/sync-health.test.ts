@@ -24,7 +24,8 @@ describe("nextSync", () => {
 });
 
 describe("isSyncHealthy", () => {
-  // spec/maas-wire-sync.md §2.3: interval 900 s, last_sync 12:00:00 → healthy until 12:22:30 inclusive.
+  // Interval 900 s, last_sync 12:00:00 → healthy until 12:22:30 inclusive
+  // (docs/maas-compatibility.md#machine-object).
   test.each([
     ["2026-11-24T12:00:00Z", true],
     ["2026-11-24T12:22:29.999Z", true],

@@ -8,7 +8,8 @@ import {
   timeSpanToOnCalendar,
 } from "../src/time-span.ts";
 
-// Every accepted example of spec/maas-wire-api.md §5.4–5.6 and spec/hardware-sync.md.
+// Every accepted example of docs/maas-compatibility.md#hardware-sync-interval and
+// docs/maas-compatibility.md#timer-schedule.
 const accepted: Array<[string, number]> = [
   ["15m", 900],
   ["15min", 900],
@@ -67,7 +68,7 @@ describe("parseTimeSpan", () => {
 });
 
 describe("timeSpanToOnCalendar", () => {
-  // spec/maas-wire-api.md §5.6 worked examples.
+  // The worked examples of docs/maas-compatibility.md#timer-schedule.
   test.each([
     ["15m", "*-*-* *:00/15:00"],
     ["30m", "*-*-* *:00/30:00"],

@@ -1,16 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fixture, fixtureNames } from "@hwsync/testkit/fixtures";
 import { describe, expect, test } from "vitest";
 import { parseMachineCredentials, renderMachineCredentials } from "../src/wire/credentials.ts";
 import { hardwarePayloadSchema } from "../src/wire/hardware.ts";
 import { machineSchema } from "../src/wire/machine.ts";
 import { canonicalJson, contentHash } from "../src/wire/push.ts";
 import { ValidationError, validateWith } from "../src/wire/validate.ts";
-
-const FIXTURES = join(import.meta.dirname, "../../../../shared/fixtures");
-const fixtureNames = readdirSync(FIXTURES).filter((name) => name.endsWith(".json"));
-const loadFixture = (name: string) =>
-  JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as Record<string, any>;
 
 function issuesOf(data: unknown): Array<{ path: string; message: string }> {
   try {
@@ -24,15 +18,15 @@ function issuesOf(data: unknown): Array<{ path: string; message: string }> {
 
 describe("hardware payload schema", () => {
   test("there are fixtures to check", () => {
-    expect(fixtureNames.length).toBeGreaterThanOrEqual(3);
+    expect(fixtureNames().length).toBeGreaterThanOrEqual(3);
   });
 
-  test.each(fixtureNames)("fixture %s validates", (name) => {
-    expect(issuesOf(loadFixture(name))).toEqual([]);
+  test.each(fixtureNames())("fixture %s validates", (name) => {
+    expect(issuesOf(fixture(name))).toEqual([]);
   });
 
   test("keeps fields it does not know (the producer sends more than MAAS reads)", () => {
-    const parsed = hardwarePayloadSchema.parse(loadFixture("machine-resources-x86.json"));
+    const parsed = hardwarePayloadSchema.parse(fixture("machine-resources-x86.json"));
     expect((parsed.resources.storage!.disks![0] as Record<string, unknown>).partitions).toBeDefined();
   });
 
@@ -76,7 +70,7 @@ describe("hardware payload schema", () => {
       "resources.cpu.sockets[0].cores[0].threads[0].numa_node",
     ],
   ])("%s is reported at its JSON path", (_what, mutate, path) => {
-    const data = loadFixture("machine-resources-x86.json");
+    const data = fixture("machine-resources-x86.json");
     mutate(data);
     expect(issuesOf(data).map((issue) => issue.path)).toContain(path);
   });

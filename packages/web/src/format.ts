@@ -3,7 +3,7 @@ import type { WsMachine } from "./api/types.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 // The WebSocket and events format `%a, %d %b. %Y %H:%M:%S`, UTC with no zone marker
-// (spec maas-wire-api §6.1). The inverse of shared's formatMaasEventTime.
+// (docs/maas-compatibility.md#websocket). The inverse of shared's formatMaasEventTime.
 const EVENT_TIME = /^[A-Z][a-z]{2}, (\d{1,2}) ([A-Z][a-z]{2})\.? (\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** Reads a region timestamp in either the WebSocket/events form or ISO-8601; "" and junk → null. */

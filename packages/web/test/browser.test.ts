@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import {
   contentHash,
   HARDWARE_SYNC_PATH,
 } from "@hwsync/shared";
+import { fixture } from "@hwsync/testkit/fixtures";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -35,8 +35,7 @@ let regionLagMs = 3600_000;
 const regionClock = { now: () => new Date(Date.now() - regionLagMs) };
 
 const ADMIN = { username: "admin", password: "correct horse battery staple" };
-const FIXTURES = join(import.meta.dirname, "../../../../shared/fixtures");
-const payload = JSON.parse(readFileSync(join(FIXTURES, "machine-resources-x86.json"), "utf8"));
+const payload: Record<string, any> = fixture("machine-resources-x86.json");
 
 let distDir: string;
 let db: Db;

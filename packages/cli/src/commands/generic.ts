@@ -4,7 +4,10 @@ import { type DataArg, parseDataArgs, readDataFiles } from "../args.ts";
 import type { CommandContext } from "../context.ts";
 import { type ActionSpec, fillPath, type ResourceSpec } from "../describe.ts";
 
-/** The HTTP request a generic `RESOURCE ACTION` sends (maas-wire-api.md §3.4–3.5). */
+/**
+ * The HTTP request a generic `RESOURCE ACTION` sends, built as MAAS's CLI builds it
+ * (docs/maas-compatibility.md#the-api-description-and-maass-cli).
+ */
 export interface GenericRequest {
   method: ActionSpec["method"];
   path: string;

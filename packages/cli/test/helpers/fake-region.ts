@@ -1,5 +1,5 @@
 // A small MAAS-shaped region on 127.0.0.1 for the CLI's tests: real HTTP, real OAuth header
-// parsing, bodies and statuses as maas-wire-api.md describes them. It records every request so
+// parsing, bodies and statuses as docs/maas-compatibility.md describes them. It records every request so
 // tests can assert the exact wire (op first in the query, form fields, Authorization shape).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,18 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { canonicalJson, type HardwarePayload, hardwarePayloadSchema } from "@hwsync/shared";
+import { fixtureNames, fixture as loadFixture } from "@hwsync/testkit/fixtures";
 
-// The machine-resources documents in /work/shared/fixtures (HWSYNC_FIXTURES overrides).
-export const FIXTURES_DIR =
-  process.env.HWSYNC_FIXTURES ?? resolve(import.meta.dirname, "../../../../../shared/fixtures");
+export const FIXTURE_NAMES = fixtureNames();
 
-export const FIXTURE_NAMES = readdirSync(FIXTURES_DIR)
-  .filter((name) => name.endsWith(".json"))
-  .sort();
-
-/** A fresh, mutable copy of a fixture document. */
+/** A fresh, mutable copy of a fixture document (testkit's), the x86 one unless named. */
 export function fixture(name = "machine-resources-x86.json"): Record<string, any> {
-  return JSON.parse(readFileSync(resolve(FIXTURES_DIR, name), "utf8"));
+  return loadFixture(name);
 }
 
 export function parsed(document: unknown): HardwarePayload {

@@ -4,7 +4,7 @@ import { ErrorCode } from "../errors.ts";
 import type { ApiCredentials } from "../oauth.ts";
 import { ValidationError, validateWith } from "./validate.ts";
 
-// /etc/maas/maas-machine-creds.yml (spec/maas-wire-api.md §7.4): keys sorted, block style.
+// /etc/maas/maas-machine-creds.yml (docs/maas-compatibility.md#vendor-data): keys sorted, block style.
 export const machineCredentialsSchema = z.looseObject({
   reporting: z.looseObject({
     maas: z.looseObject({

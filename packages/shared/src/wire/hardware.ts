@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-// The machine-resources / LXD resources document (spec/maas-wire-sync.md §3). Objects are
-// loose: the real producer sends more keys than MAAS reads, and we keep them. Fields MAAS
-// requires ("R" in the spec) are required here; everything else is optional and may be null.
+// The machine-resources / LXD resources document (docs/maas-compatibility.md#payload). Objects are loose:
+// the real producer sends more keys than MAAS reads, and we keep them. Fields MAAS requires
+// (marked R there) are required here; everything else is optional and may be null.
 
 const hexId = z.string().regex(/^[0-9a-f]{4}$/, "expected 4 lower-case hex digits, e.g. 8086");
 const macAddress = z

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-// Machine JSON as MAAS's REST API returns it (spec/maas-wire-api.md §4.2). Loose: a real region
-// sends many more fields. Hardware-sync fields are optional because MAAS 3.2–3.3 omit
+// Machine JSON as MAAS's REST API returns it (docs/maas-compatibility.md#machine-object). Loose: a real
+// region sends many more fields. Hardware-sync fields are optional because MAAS 3.2–3.3 omit
 // `enable_hw_sync` and no MAAS version sends `is_sync_healthy` over REST (our region does).
 
 /** MAAS node status numbers (src/maasserver/enum.py NODE_STATUS). */

@@ -17,7 +17,7 @@ export class RegionRequestError extends HwsError {
 }
 
 // MAAS sends validation errors as JSON text of {field: [messages]} inside the error string
-// (spec maas-wire-api §5.3); anything else is a plain sentence.
+// (docs/maas-compatibility.md#websocket); anything else is a plain sentence.
 export function parseWsError(method: string, error: unknown): RegionRequestError {
   const text = typeof error === "string" ? error : JSON.stringify(error);
   const fields = parseFieldErrors(text);

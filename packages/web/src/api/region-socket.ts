@@ -2,7 +2,7 @@ import { ErrorCode } from "@hwsync/shared/errors";
 import { parseWsError, RegionRequestError } from "./region-error.ts";
 import type { Notification } from "./types.ts";
 
-// MAAS's WebSocket envelope (spec maas-wire-api §5.3): 0 request, 1 response, 2 notification;
+// MAAS's WebSocket envelope (docs/maas-compatibility.md#websocket): 0 request, 1 response, 2 notification;
 // a response's rtype is 0 for success and 1 for error.
 const REQUEST = 0;
 const RESPONSE = 1;

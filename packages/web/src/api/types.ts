@@ -1,7 +1,7 @@
 // Shapes of the region's WebSocket and REST answers as this UI reads them. WebSocket machines
 // differ from REST ones (shared's MachineJson): timestamps are "Tue, 24 Nov. 2026 15:55:01" in
 // UTC and "" when null, and the hw-sync keys are absent while enable_hw_sync is false
-// (spec maas-wire-api §6.1).
+// (docs/maas-compatibility.md#websocket).
 
 export interface WsMachine {
   system_id: string;

@@ -67,7 +67,7 @@ export class RegionStore {
         config: Object.fromEntries(config.map((item) => [item.name, item.value])),
         loadError: undefined,
       });
-      // MAAS 3.5+ lists carry no hw-sync keys (spec maas-wire-api §6.2): ask for each machine.
+      // MAAS 3.5+ lists carry no hw-sync keys (docs/maas-compatibility.md#websocket): ask for each machine.
       await Promise.all(machines.filter(lacksSyncFields).map((m) => this.refreshMachine(m.system_id)));
     } catch (error) {
       this.#update({ loadError: error instanceof Error ? error.message : String(error) });
