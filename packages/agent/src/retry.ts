@@ -84,8 +84,8 @@ export class Retrier {
           );
         }
         const delay = asked ?? this.backoff(retry);
-        if (retry >= this.options.policy.retries || delay >= remaining)
-          throw this.budgetSpent(error as Error);
+        if (retry >= this.options.policy.retries) throw error;
+        if (delay >= remaining) throw this.budgetSpent(error as Error);
         this.lastError = error as Error;
         const code = isHwsError(error) ? error.code : "ERROR";
         const why = asked === null ? "" : `; the region asked to retry after ${Math.ceil(asked / 1000)} s`;
@@ -97,7 +97,7 @@ export class Retrier {
     }
   }
 
-  /** The run ends for lack of time (or attempts): `last`, the latest real failure, says why. */
+  /** The run ends for lack of time: `last`, the latest real failure, says why. */
   budgetSpent(last: Error): HwsError {
     const failures = Math.max(this.failures, 1);
     return new HwsError(
