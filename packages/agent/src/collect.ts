@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import os from "node:os";
 import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import {
@@ -146,6 +147,29 @@ function validatePayload(document: unknown): HardwarePayload {
     result.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message })),
     ErrorCode.INVENTORY_INVALID,
   );
+}
+
+/**
+ * `--root` must hold a sysfs to read: a missing or empty directory would otherwise "collect"
+ * a machine with no hardware at all, with nothing but warnings.
+ */
+export function assertCollectableRoot(root = "/"): void {
+  const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  const hint =
+    "Pass --root a directory laid out like / (with sys/ and proc/), or leave it out to read this machine.";
+  if (!isDirectory(root)) {
+    throw new HwsError(ErrorCode.USAGE, `--root ${root} does not exist or is not a directory`, { hint });
+  }
+  if (!isDirectory(`${root.replace(/\/+$/, "")}/sys/devices`)) {
+    throw new HwsError(ErrorCode.USAGE, `--root ${root} has no sysfs (no sys/devices under it)`, { hint });
+  }
+}
+
+/** True when the document describes no hardware: every hardware collector failed or found nothing. */
+export function findsNoHardware(payload: HardwarePayload): boolean {
+  const resources = payload.resources as Record<string, { total?: number } | undefined>;
+  if (resources.cpu || resources.memory) return false;
+  return ["storage", "network", "pci", "usb", "gpu"].every((key) => !resources[key]?.total);
 }
 
 function currentUname(): Uname {

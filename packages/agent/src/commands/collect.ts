@@ -1,5 +1,5 @@
 import { canonicalJson } from "@hwsync/shared/wire/push";
-import { collectInventory } from "../collect.ts";
+import { assertCollectableRoot, collectInventory } from "../collect.ts";
 import type { CommandContext } from "./context.ts";
 
 export interface CollectCommandOptions {
@@ -13,6 +13,7 @@ export interface CollectCommandOptions {
  * `run` hashes, so `collect | sha256sum` reproduces the content hash.
  */
 export async function collectCommand(ctx: CommandContext, options: CollectCommandOptions): Promise<void> {
+  assertCollectableRoot(options.root);
   const { payload } = await collectInventory({ root: options.root, log: ctx.log });
   ctx.stdout(options.pretty ? `${JSON.stringify(payload, null, 2)}\n` : canonicalJson(payload));
 }

@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
-import type { RetryPolicy } from "@hwsync/shared/client";
 import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import { parseTimeSpan } from "@hwsync/shared/time-span";
-import { type MachineCredentials, parseMachineCredentials } from "@hwsync/shared/wire/credentials";
 import { canonicalJson, contentHash } from "@hwsync/shared/wire/push";
-import { collectInventory } from "../collect.ts";
+import { assertCollectableRoot, collectInventory, findsNoHardware } from "../collect.ts";
+import { loadCredentials } from "../credentials.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import type { Logger } from "../log.ts";
 import { type PushMode, type PushOutcome, pushInventory } from "../push.ts";
+import { storableText } from "../redact.ts";
+import type { RetryPolicy } from "../retry.ts";
 import { type RunState, Spool } from "../spool.ts";
 import type { CommandContext } from "./context.ts";
 
@@ -16,6 +16,8 @@ export const DEFAULT_BUDGET = "60s";
 
 export interface RunOptions {
   config?: string;
+  /** The region or rack URL, for a token file without one (`machine get-token` JSON). */
+  endpoint?: string;
   stateDir?: string;
   budget?: string;
   compat?: boolean;
@@ -28,13 +30,16 @@ export interface RunOptions {
 /**
  * One timer tick: collect, push, record the outcome. A payload that could not be sent stays in
  * the spool and the error propagates (exit 75 for a transient failure), so systemd marks the run
- * failed; the next tick collects afresh and, once through, clears the spool.
+ * failed; the next tick collects afresh and, once through, clears the spool. A token the region
+ * refuses (401/403) will not start working by itself: nothing is spooled for it, exit 2.
  */
 export async function runCommand(ctx: CommandContext, options: RunOptions): Promise<PushOutcome> {
   const { log } = ctx;
   const budgetMs = parseBudget(options.budget ?? DEFAULT_BUDGET);
-  const credentials = loadCredentials(options.config ?? DEFAULT_CONFIG);
-  log.addSecret(credentials.tokenSecret);
+  assertCollectableRoot(options.root);
+  const credentials = loadCredentials(options.config ?? DEFAULT_CONFIG, { endpoint: options.endpoint });
+  const secrets = [credentials.tokenSecret, credentials.tokenKey, credentials.consumerKey];
+  for (const secret of secrets) log.addSecret(secret);
   const spool = new Spool(options.stateDir);
   const previous = spool.readState();
   const waiting = spool.peek();
@@ -49,7 +54,19 @@ export async function runCommand(ctx: CommandContext, options: RunOptions): Prom
   try {
     inventory = await collectInventory({ root: options.root, log: tee(log, stderrLines) });
   } catch (error) {
-    keep(log, () => spool.writeState(failedState(ctx, previous, error, null)));
+    keep(log, () => spool.writeState(failedState(ctx, previous, error, null, secrets)));
+    throw error;
+  }
+  if (findsNoHardware(inventory.payload)) {
+    // Pushing it would tell the region every disk, NIC and device is gone.
+    const error = new HwsError(
+      ErrorCode.COLLECT_FAILED,
+      `no hardware found under ${options.root ?? "/"}: every collector failed or found nothing (${inventory.errors.map((failed) => failed.collector).join(", ") || "no CPU, memory or devices"}); nothing was sent`,
+      {
+        hint: "Check that sysfs and procfs are mounted (or that --root points at a copy of them); the region keeps the last hardware it has.",
+      },
+    );
+    keep(log, () => spool.writeState(failedState(ctx, previous, error, null, secrets)));
     throw error;
   }
   const body = canonicalJson(inventory.payload);
@@ -71,9 +88,13 @@ export async function runCommand(ctx: CommandContext, options: RunOptions): Prom
       runtimeSeconds: (performance.now() - started) / 1000,
     });
   } catch (error) {
-    const spooled = keep(log, () => spool.save(body));
-    if (spooled) log.info(`payload ${hash} kept in ${spool.dir}`);
-    keep(log, () => spool.writeState(failedState(ctx, previous, error, hash)));
+    if (isHwsError(error) && error.code === ErrorCode.AUTH_REJECTED) {
+      log.info("not keeping the payload: the region refuses this token, so no retry can deliver it");
+    } else {
+      const spooled = keep(log, () => spool.save(body));
+      if (spooled) log.info(`payload ${hash} kept in ${spool.dir}`);
+    }
+    keep(log, () => spool.writeState(failedState(ctx, previous, error, hash, secrets)));
     throw error;
   }
 
@@ -118,12 +139,15 @@ function stateBase(ctx: CommandContext, previous: RunState | null): RunState {
   };
 }
 
+/** The failure as `status` shows it: redacted and capped, since the text may be the region's. */
 function failedState(
   ctx: CommandContext,
   previous: RunState | null,
   error: unknown,
   hash: string | null,
+  secrets: readonly string[],
 ): RunState {
+  const hint = isHwsError(error) ? error.hint : undefined;
   return {
     ...stateBase(ctx, previous),
     result: "failed",
@@ -131,7 +155,8 @@ function failedState(
     content_hash: hash,
     last_error: {
       code: isHwsError(error) ? error.code : "ERROR",
-      message: (error as Error)?.message ?? String(error),
+      message: storableText((error as Error)?.message ?? String(error), secrets),
+      ...(hint ? { hint: storableText(hint, secrets) } : {}),
     },
   };
 }
@@ -161,33 +186,6 @@ function tee(log: Logger, lines: string[]): Logger {
       log.error(message);
     },
   };
-}
-
-export function loadCredentials(path: string): MachineCredentials {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HwsError(
-      ErrorCode.CONFIG_INVALID,
-      `cannot read the credentials file ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message}`,
-      {
-        hint: "Pass --config with the machine credentials YAML MAAS wrote (default /etc/maas/maas-machine-creds.yml).",
-      },
-    );
-  }
-  try {
-    return parseMachineCredentials(text);
-  } catch (error) {
-    if (isHwsError(error)) {
-      throw new HwsError(error.code, `${path}: ${error.message}`, {
-        hint: "The file needs reporting.maas.{consumer_key, endpoint, token_key, token_secret}, as MAAS writes it.",
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }
 
 function parseBudget(value: string): number {

@@ -1,3 +1,4 @@
+import { EXIT } from "../exit-codes.ts";
 import { type RunState, Spool, type SpooledPayload } from "../spool.ts";
 import type { CommandContext } from "./context.ts";
 
@@ -17,6 +18,18 @@ export async function statusCommand(_ctx: CommandContext, options: StatusOptions
   return { stateDir: spool.dir, state: spool.readState(), spooled: spool.peek() };
 }
 
+/**
+ * The last run's own exit code when it failed (75 transient, 2 configuration, …), else 0: a
+ * monitoring check reads the same codes as the timer's runs. No run recorded yet is not a failure.
+ */
+export function statusExitCode(status: StatusResult): number {
+  const state = status.state;
+  if (state?.result !== "failed") return 0;
+  return Number.isInteger(state.exit_code) && state.exit_code > 0 && state.exit_code < 256
+    ? state.exit_code
+    : EXIT.BUG;
+}
+
 /** `key: value` lines for a terminal or the journal. */
 export function renderStatus(status: StatusResult): string {
   const { state, spooled } = status;
@@ -29,6 +42,7 @@ export function renderStatus(status: StatusResult): string {
   if (state.content_hash) lines.push(["content hash", state.content_hash]);
   if (state.changes !== null) lines.push(["changes", String(state.changes)]);
   if (state.last_error) lines.push(["last error", `${state.last_error.code} ${state.last_error.message}`]);
+  if (state.last_error?.hint) lines.push(["hint", state.last_error.hint]);
   lines.push([
     "spooled payload",
     spooled ? `${spooled.path} (${spooled.bytes} bytes, ${spooled.savedAt.toISOString()})` : "none",
