@@ -2,8 +2,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { registerAuth } from "./auth.ts";
 import { registerBodyParsers } from "./body.ts";
-import type { Clock } from "./clock.ts";
-import type { Db } from "./db/db.ts";
+import type { AppDeps, RegionConfig } from "./deps.ts";
 import { handleError } from "./errors.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
 import { registerDescribeRoutes } from "./routes/describe.ts";
@@ -18,37 +17,6 @@ import { registerVersionRoutes } from "./routes/version.ts";
 import { registerWebUi } from "./routes/web-ui.ts";
 import { registerWsRoutes } from "./routes/ws.ts";
 import { API_HASH } from "./services/describe.ts";
-
-export interface RegionConfig {
-  /** Largest hardware payload accepted, after decompression (default 8 MiB). */
-  maxPayloadBytes: number;
-  /** Deploy → Deployed at once instead of at the machine's first push (default false). */
-  deployImmediately: boolean;
-  /** What machines use to reach us (default http://<host>:<port>/MAAS). */
-  publicUrl?: string;
-  /** Where the built agent binaries are (default <repo>/dist/agent). */
-  agentDir?: string;
-  /** The built web UI served at /MAAS/r/ (default <repo>/packages/web/dist); unset: no UI routes. */
-  webDistDir?: string;
-}
-
-export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
-
-export function defaultRegionConfig(overrides: Partial<RegionConfig> = {}): RegionConfig {
-  return { maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, deployImmediately: false, ...overrides };
-}
-
-export interface AppDeps {
-  db: Db;
-  clock: Clock;
-  config: RegionConfig;
-  /** Fastify's request log (JSON lines); off by default, errors are still reported. */
-  log?: boolean;
-  /**
-   * More routes registered after ours (tests and embedders add their own this way).
-   */
-  extraRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
-}
 
 // Forms and op=signal uploads (which carry the payload twice: .out and combined output) get
 // room for two payloads; the fast push route sets its own, tighter limit.

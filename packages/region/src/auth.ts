@@ -8,7 +8,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { formFields, queryFields } from "./body.ts";
 import type { Db } from "./db/db.ts";
-import { claimNonce } from "./db/tokens.ts";
+import { claimNonce, pruneNonces } from "./db/tokens.ts";
 import { findSessionUser } from "./db/users.ts";
 import { RegionError, unauthorized } from "./errors.ts";
 
@@ -57,9 +57,8 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     const now = Date.now();
     if (now - lastPrune > NONCE_PRUNE_EVERY_MS) {
       lastPrune = now;
-      db.query(
-        `DELETE FROM oauth_nonces WHERE created < now() - interval '${OAUTH_TIMESTAMP_WINDOW_S} seconds'`,
-      ).catch(() => {}); // pruning is housekeeping: a failure only delays it to the next minute
+      // Pruning is housekeeping: a failure only delays it to the next minute.
+      pruneNonces(db, OAUTH_TIMESTAMP_WINDOW_S).catch(() => {});
     }
   });
 }

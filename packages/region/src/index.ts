@@ -1,15 +1,10 @@
 // The region's public surface for the testkit, e2e tests and the build. Explicit names, no `export *`.
-export {
-  type AppDeps,
-  buildApp,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  defaultRegionConfig,
-  type RegionConfig,
-} from "./app.ts";
+export { buildApp } from "./app.ts";
 export type { Principal } from "./auth.ts";
 export { type Clock, type FakeClock, fakeClock, systemClock } from "./clock.ts";
 export { type Db, dropSchema, type OpenDatabaseOptions, openDatabase } from "./db/db.ts";
 export { getMachineBySystemId, type MachineRow } from "./db/machines.ts";
+export { type AppDeps, DEFAULT_MAX_PAYLOAD_BYTES, defaultRegionConfig, type RegionConfig } from "./deps.ts";
 export { RegionError } from "./errors.ts";
 export { main, run } from "./main.ts";
 export { DEFAULT_AGENT_DIR, type RunningRegion, type StartRegionOptions, startRegion } from "./server.ts";

@@ -3,9 +3,10 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, HwsError } from "@hwsync/shared";
 import type { FastifyInstance } from "fastify";
-import { type AppDeps, buildApp, defaultRegionConfig, type RegionConfig } from "./app.ts";
+import { buildApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Db, openDatabase } from "./db/db.ts";
+import { type AppDeps, defaultRegionConfig, type RegionConfig } from "./deps.ts";
 import { ensureAdmin } from "./services/users.ts";
 
 export interface StartRegionOptions {

@@ -67,6 +67,11 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return rows;
 }
 
+export async function countAdmins(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE is_superuser");
+  return rows[0]?.n ?? 0;
+}
+
 export async function getPasswordHash(
   db: Db,
   username: string,

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { hashSessionId, readCookie, requireUser, SESSION_COOKIE } from "../auth.ts";
 import { firstValue, formFields, requestOp } from "../body.ts";
 import { createUserToken, deleteUserToken, listUserTokens, renameUserToken } from "../db/tokens.ts";
 import { deleteSession, insertSession, pruneSessions } from "../db/users.ts";
+import type { AppDeps } from "../deps.ts";
 import { badRequest, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
 import { checkPassword, tokenJson, userJson } from "../services/users.ts";
 

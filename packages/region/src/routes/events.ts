@@ -1,9 +1,9 @@
 import { type EventsQueryJson, formatMaasEventTime } from "@hwsync/shared";
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { allValues, type FormBody, firstValue, queryFields, requestOp } from "../body.ts";
 import { type EventFilter, queryEvents } from "../db/events.ts";
+import type { AppDeps } from "../deps.ts";
 import { badRequest, unrecognisedSignature } from "../errors.ts";
 import { eventTypeDescription } from "../services/events.ts";
 

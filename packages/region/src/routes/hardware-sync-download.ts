@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { RegionError } from "../errors.ts";
 import {
   type AgentEncoding,

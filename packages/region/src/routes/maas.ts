@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireAdmin, requireUser } from "../auth.ts";
 import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
+import type { AppDeps } from "../deps.ts";
 import { badRequest, unrecognisedSignature } from "../errors.ts";
 import { getConfig, setConfig } from "../services/config.ts";
 

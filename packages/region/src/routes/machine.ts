@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { type PrincipalUser, requireAdmin, requireUser } from "../auth.ts";
 import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
+import type { AppDeps } from "../deps.ts";
 import { RegionError, unrecognisedSignature, validationError } from "../errors.ts";
 import { deployMachine, parseDeployForm } from "../services/deploy.ts";
 import { HISTORY_MAX_LIMIT, hardwareHistory, hardwareView } from "../services/hardware-view.ts";

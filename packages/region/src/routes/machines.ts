@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireAdmin, requireUser } from "../auth.ts";
 import { formFields, queryFields, requestOp } from "../body.ts";
+import type { AppDeps } from "../deps.ts";
 import { unauthorized, unrecognisedSignature } from "../errors.ts";
 import { LIST_BATCH, machinesJsonText, machinesToJson, machineToJson } from "../services/machine-json.ts";
 import {

@@ -1,9 +1,10 @@
 import { CONTENT_HASH_HEADER } from "@hwsync/shared";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireMachine } from "../auth.ts";
 import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
 import { getMachineById } from "../db/machines.ts";
+import { claimScriptResult } from "../db/script-results.ts";
+import type { AppDeps } from "../deps.ts";
 import { forbidden, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
 import { handlePush } from "../services/hardware-sync/push.ts";
 import { fieldReader, handleSignal, parseSignalForm } from "../services/hardware-sync/signal.ts";
@@ -74,16 +75,10 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
       return reply.type("application/x-tar").send(await buildScriptsTar(null, clock.now()));
     }
     const { machineId } = requireMachine(request);
-    const { rows } = await db.query<{ id: number; status: string }>(
-      `INSERT INTO script_results (machine_id, name, updated) VALUES ($1, $2, $3)
-       ON CONFLICT (machine_id, name) DO UPDATE SET machine_id = EXCLUDED.machine_id
-       RETURNING id, status`,
-      [machineId, COMMISSIONING_SCRIPT, clock.now()],
-    );
-    const result = rows[0]!;
+    const result = await claimScriptResult(db, machineId, COMMISSIONING_SCRIPT, clock.now());
     const finished = result.status !== "PENDING";
     const tar = await buildScriptsTar(
-      { scriptResultId: Number(result.id), hasStarted: finished, hasFinished: finished },
+      { scriptResultId: result.id, hasStarted: finished, hasFinished: finished },
       clock.now(),
     );
     return reply.type("application/x-tar").send(tar);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireAdmin, requireUser } from "../auth.ts";
 import { type FormBody, firstValue, formFields, parseBoolean, requestOp } from "../body.ts";
 import { getUserById, listUsers } from "../db/users.ts";
+import type { AppDeps } from "../deps.ts";
 import { notFound, unrecognisedSignature, validationError } from "../errors.ts";
 import { createUser, userJson } from "../services/users.ts";
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 
 // The capabilities MAAS 3.x lists, plus ours: clients look for "authenticate-api" before logging
 // in with a password and for "hardware-sync-history" before using our extra machine ops.

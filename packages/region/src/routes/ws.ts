@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
-import type { AppDeps } from "../app.ts";
 import { type PrincipalUser, requireUser } from "../auth.ts";
 import { listMachines } from "../db/machines.ts";
+import { listenForChanges } from "../db/notify.ts";
 import { getUserById } from "../db/users.ts";
+import type { AppDeps } from "../deps.ts";
 import { databaseErrorReply, RegionError } from "../errors.ts";
-import { listenForChanges } from "../notify.ts";
 import { getConfig, listConfig, setConfig } from "../services/config.ts";
 import { canSee, deployMachine, HW_SYNC_LINUX_ONLY, parseDeployForm } from "../services/deploy.ts";
 import { wsMachineJson } from "../services/machine-json.ts";

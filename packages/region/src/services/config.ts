@@ -2,8 +2,8 @@ import { hostname } from "node:os";
 import { parseTimeSpan, TIME_SPAN_UNITS } from "@hwsync/shared";
 import { readConfigValues, writeConfigValue } from "../db/config.ts";
 import type { Db } from "../db/db.ts";
+import { notifyConfigChanged } from "../db/notify.ts";
 import { validationError } from "../errors.ts";
-import { notifyConfigChanged } from "../notify.ts";
 
 interface ConfigItem {
   defaultValue: () => string;

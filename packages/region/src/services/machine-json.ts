@@ -15,7 +15,8 @@ import {
   type PciDeviceRow,
   type UsbDeviceRow,
 } from "../db/hardware.ts";
-import { loadTagNames, type MachineRow } from "../db/machines.ts";
+import type { MachineRow } from "../db/machines.ts";
+import { loadTagNames } from "../db/tags.ts";
 
 // The REST machine object in MAAS's field names (spec maas-wire-api §4.2). This module is the
 // one place machine rows become wire JSON for the REST API.

@@ -15,9 +15,9 @@ import {
   type MachineRow,
   updateMachine,
 } from "../db/machines.ts";
+import { notifyMachineChanged } from "../db/notify.ts";
 import { deleteMachineTokens, getMachineToken, type TokenTriple } from "../db/tokens.ts";
 import { conflict, notFound, validationError } from "../errors.ts";
-import { notifyMachineChanged } from "../notify.ts";
 import { canSee } from "./deploy.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";

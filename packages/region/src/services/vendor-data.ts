@@ -7,10 +7,10 @@ import {
   SYSTEMD_UNIT_DIR,
 } from "@hwsync/shared";
 import { stringify } from "yaml";
-import type { AppDeps } from "../app.ts";
 import type { Db } from "../db/db.ts";
 import type { MachineRow } from "../db/machines.ts";
 import { getMachineToken } from "../db/tokens.ts";
+import type { AppDeps } from "../deps.ts";
 import { conflict } from "../errors.ts";
 import { hardwareSyncIntervalSeconds } from "./config.ts";
 

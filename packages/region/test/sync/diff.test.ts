@@ -1,7 +1,7 @@
 import type { HardwareChange } from "@hwsync/shared";
 import { describe, expect, test } from "vitest";
+import type { HardwareState, Stored } from "../../src/model/hardware.ts";
 import { planSync, type StoredHardware } from "../../src/services/hardware-sync/diff.ts";
-import type { HardwareState, Stored } from "../../src/services/hardware-sync/model.ts";
 import { normalizePayload } from "../../src/services/hardware-sync/normalize.ts";
 import { changedX86, fixture, parsed } from "./fixtures.ts";
 

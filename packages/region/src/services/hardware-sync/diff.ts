@@ -1,5 +1,4 @@
 import { canonicalJson, type HardwareChange } from "@hwsync/shared";
-import { type MatchLevel, matchDevices } from "./match.ts";
 import type {
   BlockDeviceSpec,
   HardwareState,
@@ -8,7 +7,8 @@ import type {
   PciDeviceSpec,
   Stored,
   UsbDeviceSpec,
-} from "./model.ts";
+} from "../../model/hardware.ts";
+import { type MatchLevel, matchDevices } from "./match.ts";
 import { mergeArchitecture } from "./normalize-machine.ts";
 
 // Stored hardware + reported hardware → the row operations and the list of changes. Pure: the

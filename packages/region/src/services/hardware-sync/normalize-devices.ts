@@ -1,5 +1,5 @@
 import type { Disk, HardwarePayload, NetworkCard, NetworkPort } from "@hwsync/shared";
-import type { BlockDeviceSpec, InterfaceSpec, PciDeviceSpec, UsbDeviceSpec } from "./model.ts";
+import type { BlockDeviceSpec, InterfaceSpec, PciDeviceSpec, UsbDeviceSpec } from "../../model/hardware.ts";
 
 // Payload → device rows, with MAAS's skip rules (spec/maas-wire-sync.md §4.4–4.6). Every list
 // comes out sorted so the same hardware always yields the same rows.

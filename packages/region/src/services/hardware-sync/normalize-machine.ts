@@ -1,5 +1,5 @@
 import type { HardwarePayload } from "@hwsync/shared";
-import type { MachineHardware } from "./model.ts";
+import type { MachineHardware } from "../../model/hardware.ts";
 
 // spec/maas-wire-sync.md §4.2: uname machine → MAAS architecture.
 const ARCHITECTURES: Record<string, string> = {

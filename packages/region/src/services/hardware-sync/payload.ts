@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import { gunzip, gunzipSync } from "node:zlib";
 import { type HardwarePayload, hardwarePayloadSchema, ValidationError, validateWith } from "@hwsync/shared";
 import { badRequest, payloadTooLarge, RegionError, validationError } from "../../errors.ts";
-import type { HardwareState } from "./model.ts";
+import type { HardwareState } from "../../model/hardware.ts";
 import { normalizePayload } from "./normalize.ts";
 
 const gunzipAsync = promisify(gunzip);

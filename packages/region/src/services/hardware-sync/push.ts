@@ -7,8 +7,8 @@ import {
   type PushResult,
 } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
+import { type HeartbeatRow, writeHeartbeat } from "../../db/heartbeat.ts";
 import { badRequest, conflict, notFound } from "../../errors.ts";
-import { MACHINE_CHANNEL } from "../../notify.ts";
 import { decodeBody, normalizeForStorage, parsePayload } from "./payload.ts";
 import { syncMachine } from "./sync.ts";
 
@@ -30,34 +30,6 @@ export interface PushInput {
 
 const HASH = /^sha256:[0-9a-f]{64}$/;
 
-interface Heartbeat {
-  status: number;
-  enable_hw_sync: boolean;
-  last_sync: Date | null;
-  sync_interval: number | null;
-  hardware_hash: string | null;
-}
-
-/**
- * The whole unchanged path in one statement (one implicit transaction): read the machine, and
- * when its stored hash equals the declared one, write last_sync and notify live clients. The
- * UPDATE re-checks its WHERE on the locked row, so it cannot overwrite a concurrent change.
- * A heartbeat commits asynchronously (no wait for the WAL flush; measured 4× the throughput):
- * a crash can lose the last fraction of a second of last_sync values, which the next tick
- * rewrites, and never anything else.
- */
-const HEARTBEAT_SQL = `
-WITH m AS (
-  SELECT id, status, enable_hw_sync, hardware_hash, set_config('synchronous_commit', 'off', true) AS async
-    FROM machines WHERE id = $1
-),
-u AS (
-  UPDATE machines SET last_sync = $3
-   WHERE id = $1 AND hardware_hash = $2 AND enable_hw_sync AND status = ${NodeStatus.DEPLOYED}
-  RETURNING last_sync, sync_interval, pg_notify($4, system_id) AS notified
-)
-SELECT m.status, m.enable_hw_sync, m.hardware_hash, m.async, u.last_sync, u.sync_interval FROM m LEFT JOIN u ON true`;
-
 function result(
   changed: boolean,
   changes: number,
@@ -75,12 +47,10 @@ function result(
   };
 }
 
-async function heartbeat(db: Db, machineId: number, hash: string | null, now: Date): Promise<Heartbeat> {
-  const { rows } = await db.query<Heartbeat>(HEARTBEAT_SQL, [machineId, hash, now, MACHINE_CHANNEL], {
-    name: "hwsync_heartbeat",
-  });
-  if (!rows[0]) throw notFound();
-  return rows[0];
+async function heartbeat(db: Db, machineId: number, hash: string | null, now: Date): Promise<HeartbeatRow> {
+  const row = await writeHeartbeat(db, machineId, hash, now);
+  if (!row) throw notFound();
+  return row;
 }
 
 export async function handlePush(db: Db, input: PushInput): Promise<PushResult> {
@@ -126,7 +96,7 @@ export async function handlePush(db: Db, input: PushInput): Promise<PushResult> 
   return result(outcome.changes.length > 0, outcome.changes.length, actual, outcome.machine);
 }
 
-function unchanged(hash: string, row: Heartbeat): PushResult {
+function unchanged(hash: string, row: HeartbeatRow): PushResult {
   return result(false, 0, hash, {
     status: row.status,
     lastSync: row.last_sync,

@@ -1,11 +1,11 @@
 import { contentHash, isHwsError } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
-import type { MachineRow } from "../../db/machines.ts";
+import { upsertScriptResult } from "../../db/script-results.ts";
 import { badRequest, type RegionError } from "../../errors.ts";
+import type { HardwareState } from "../../model/hardware.ts";
 import type { RecordEventInput } from "../events.ts";
 import { COMMISSIONING_SCRIPT } from "../scripts-tar.ts";
 import type { BmcReport } from "./bmc.ts";
-import type { HardwareState } from "./model.ts";
 import { normalizeForStorage, parsePayload } from "./payload.ts";
 import { syncMachine } from "./sync.ts";
 
@@ -127,43 +127,6 @@ function resultStatus(form: SignalForm, exitStatus: number): string {
 
 type Outputs = Partial<Record<OutputKind, Buffer>>;
 
-async function storeResult(
-  tx: Db,
-  machine: MachineRow,
-  form: SignalForm,
-  script: string,
-  outputs: Outputs,
-  status: string,
-  now: Date,
-): Promise<void> {
-  // One result per (machine, script): the id index.json handed out names the same row, and a
-  // client that sends none (or a stale one) still lands on it by name.
-  const values = [
-    machine.id,
-    script,
-    status,
-    form.exitStatus ?? 0,
-    form.runtime,
-    form.scriptVersionId,
-    outputs.stdout ?? null,
-    outputs.stderr ?? null,
-    outputs.output ?? null,
-    outputs.result ?? null,
-    now,
-  ];
-  // Outputs not sent this time keep their stored value (coalesce), as MAAS stores by suffix.
-  const set = `status = $3, exit_status = $4, runtime = $5, script_version_id = $6,
-      stdout = coalesce($7, script_results.stdout), stderr = coalesce($8, script_results.stderr),
-      output = coalesce($9, script_results.output), result = coalesce($10, script_results.result), updated = $11`;
-  await tx.query(
-    `INSERT INTO script_results (machine_id, name, status, exit_status, runtime, script_version_id,
-                                 stdout, stderr, output, result, updated)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (machine_id, name) DO UPDATE SET ${set}`,
-    values,
-  );
-}
-
 export interface SignalInput {
   machineId: number;
   /** The token that authenticated the signal (see SyncRequest.tokenKey). */
@@ -248,7 +211,16 @@ export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
             },
           );
         }
-        await storeResult(tx, machine, form, script, outputs, status, now);
+        await upsertScriptResult(tx, {
+          machineId: machine.id,
+          name: script,
+          status,
+          exitStatus: form.exitStatus ?? 0,
+          runtime: form.runtime,
+          scriptVersionId: form.scriptVersionId,
+          ...outputs,
+          updated: now,
+        });
       }
       if (form.status === "FAILED" || form.status === "TIMEDOUT") {
         const script = form.name ?? [...byScript.keys()][0] ?? "unknown script";

@@ -1,6 +1,5 @@
 import { type HardwareChange, NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
-import { insertEventsSql } from "../../db/events.ts";
 import {
   BLOCK_DEVICES,
   type DeviceTable,
@@ -12,13 +11,14 @@ import {
   writeDevices,
 } from "../../db/hardware.ts";
 import { getMachineById, type MachineRow } from "../../db/machines.ts";
+import { writeSync } from "../../db/sync.ts";
+import { machineTokenExists } from "../../db/tokens.ts";
 import { conflict, notFound, unauthorized } from "../../errors.ts";
-import { MACHINE_CHANNEL } from "../../notify.ts";
+import type { HardwareState, MachineHardware } from "../../model/hardware.ts";
 import { changeEvents, type RecordEventInput, toEventInsert } from "../events.ts";
 import { planTags, type TagPlan } from "../tags.ts";
 import { applyBmc, type BmcReport } from "./bmc.ts";
-import { planSync, type SyncPlan, snakeCase, type TableOps } from "./diff.ts";
-import type { HardwareState, MachineHardware } from "./model.ts";
+import { planSync, type SyncPlan, type TableOps } from "./diff.ts";
 import { tagSubject } from "./tag-subject.ts";
 
 /** A validated, normalized payload and the hash of the bytes it came from. */
@@ -87,19 +87,6 @@ export function checkSyncable(machine: MachineRow, wire: "push" | "signal"): "ok
   return "ok";
 }
 
-async function checkTokenStillValid(tx: Db, tokenKey: string, machineId: number): Promise<void> {
-  // rows, not rowCount: PGlite reports a SELECT's rowCount as 0.
-  const { rows } = await tx.query("SELECT 1 FROM api_tokens WHERE token_key = $1 AND machine_id = $2", [
-    tokenKey,
-    machineId,
-  ]);
-  if (rows.length === 0) {
-    throw unauthorized(`Authorization Error: 'Invalid access token: ${tokenKey}'`, {
-      "WWW-Authenticate": 'OAuth realm="OAuth"',
-    });
-  }
-}
-
 function storedMachine(machine: MachineRow): MachineHardware {
   return {
     architecture: machine.architecture,
@@ -145,74 +132,6 @@ type MachineWrite = Partial<MachineHardware> & {
   powerType?: string;
 };
 
-interface Finish {
-  patch: MachineWrite;
-  events: RecordEventInput[];
-  changes: HardwareChange[];
-  contentHash: string | null;
-  now: Date;
-  tags: TagPlan | null;
-}
-
-/**
- * Everything after the device writes in one statement: the machine row, the events, the history
- * entry, the tag changes and the live-update notification (sent by PostgreSQL at COMMIT).
- */
-async function finish(tx: Db, machine: MachineRow, work: Finish): Promise<SyncOutcome["machine"]> {
-  const params: unknown[] = [machine.id];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const sets: string[] = [];
-  for (const [field, value] of Object.entries(work.patch)) {
-    if (value === undefined) continue;
-    sets.push(
-      field === "systemInfo"
-        ? `system_info = ${param(JSON.stringify(value))}::jsonb`
-        : `${snakeCase(field)} = ${param(value)}`,
-    );
-  }
-  const ctes: string[] = [];
-  ctes.push(
-    sets.length > 0
-      ? `m AS (UPDATE machines SET ${sets.join(", ")} WHERE id = $1 RETURNING system_id, status, last_sync, sync_interval, hardware_hash)`
-      : "m AS (SELECT system_id, status, last_sync, sync_interval, hardware_hash FROM machines WHERE id = $1)",
-  );
-  if (work.events.length > 0) ctes.push(`e AS (${insertEventsSql(work.events.map(toEventInsert), param)})`);
-  if (work.changes.length > 0) {
-    ctes.push(
-      `h AS (INSERT INTO hardware_syncs (machine_id, created, content_hash, changes)
-             VALUES ($1, ${param(work.now)}, ${param(work.contentHash)}, ${param(JSON.stringify(work.changes))}::jsonb))`,
-    );
-  }
-  if (work.tags && work.tags.detach.length > 0) {
-    ctes.push(
-      `td AS (DELETE FROM machine_tags WHERE machine_id = $1 AND tag_id = ANY(${param(work.tags.detach)}::int[]))`,
-    );
-  }
-  if (work.tags && work.tags.attach.length > 0) {
-    ctes.push(
-      `ta AS (INSERT INTO machine_tags (machine_id, tag_id) SELECT $1, unnest(${param(work.tags.attach)}::int[]) ON CONFLICT DO NOTHING)`,
-    );
-  }
-  const written = sets.length > 0 || work.events.length > 0;
-  const notify = written ? `, pg_notify(${param(MACHINE_CHANNEL)}, m.system_id) AS notified` : "";
-  const { rows } = await tx.query<SyncOutcome["machine"]>(
-    `WITH ${ctes.join(",\n")}
-     SELECT m.system_id AS "systemId", m.status, m.last_sync AS "lastSync", m.sync_interval AS "syncInterval",
-            m.hardware_hash AS "hardwareHash"${notify} FROM m`,
-    params,
-    // Built from a fixed set of CTEs and columns: parsed and planned once per connection.
-    { prepare: true },
-  );
-  const row = rows[0]!;
-  return {
-    systemId: row.systemId,
-    status: row.status,
-    lastSync: row.lastSync,
-    syncInterval: row.syncInterval,
-    hardwareHash: row.hardwareHash,
-  };
-}
-
 /**
  * One sync, in one transaction holding the machine's row lock: concurrent syncs, deploys and
  * releases of the machine take turns, and a failure anywhere leaves nothing half-written.
@@ -221,7 +140,11 @@ export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOut
   return db.transaction(async (tx) => {
     const machine = await getMachineById(tx, request.machineId, { forUpdate: true });
     if (!machine) throw notFound();
-    if (request.tokenKey !== undefined) await checkTokenStillValid(tx, request.tokenKey, machine.id);
+    if (request.tokenKey !== undefined && !(await machineTokenExists(tx, request.tokenKey, machine.id))) {
+      throw unauthorized(`Authorization Error: 'Invalid access token: ${request.tokenKey}'`, {
+        "WWW-Authenticate": 'OAuth realm="OAuth"',
+      });
+    }
     if (checkSyncable(machine, request.wire) === "ignore") return { ignored: true, changes: [], machine };
     const events = request.within ? await request.within(tx, machine) : [];
     const changes: HardwareChange[] = [];
@@ -258,12 +181,11 @@ export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOut
         at: now,
       });
     }
-    const written = await finish(tx, machine, {
+    const written = await writeSync(tx, machine.id, {
       patch,
-      events: allEvents,
-      changes,
-      contentHash: report?.contentHash ?? null,
-      now,
+      events: allEvents.map(toEventInsert),
+      history:
+        changes.length > 0 ? { created: now, contentHash: report?.contentHash ?? null, changes } : null,
       tags,
     });
     return { ignored: false, changes, machine: written };

@@ -1,4 +1,4 @@
-import type { Db } from "./db/db.ts";
+import type { Db } from "./db.ts";
 
 // PostgreSQL NOTIFY reaches every region process on the database (PGlite: this process), so a
 // sync handled by one process updates the WebSocket clients of all of them. Inside a
