@@ -8,7 +8,7 @@ export { type AppDeps, DEFAULT_MAX_PAYLOAD_BYTES, defaultRegionConfig, type Regi
 export { RegionError } from "./errors.ts";
 export { main, run } from "./main.ts";
 export { DEFAULT_AGENT_DIR, type RunningRegion, type StartRegionOptions, startRegion } from "./server.ts";
-export { deployMachine, parseDeployForm } from "./services/deploy.ts";
+export { deployMachine } from "./services/deploy.ts";
 export { machineToJson } from "./services/machine-json.ts";
 export { createMachine, machineToken, type NewMachineInput, releaseMachine } from "./services/machines.ts";
 export { createAdmin, createUser, getOrCreateApiKey } from "./services/users.ts";

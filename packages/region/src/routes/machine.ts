@@ -3,11 +3,12 @@ import { type PrincipalUser, requireAdmin, requireUser } from "../auth.ts";
 import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
 import type { AppDeps } from "../deps.ts";
 import { RegionError, unrecognisedSignature, validationError } from "../errors.ts";
-import { deployMachine, parseDeployForm } from "../services/deploy.ts";
+import { deployMachine } from "../services/deploy.ts";
 import { HISTORY_MAX_LIMIT, hardwareHistory, hardwareView } from "../services/hardware-view.ts";
 import { machineToJson } from "../services/machine-json.ts";
 import { findVisibleMachine, machineToken, releaseMachine } from "../services/machines.ts";
 import { renderVendorData } from "../services/vendor-data.ts";
+import { parseDeployForm } from "./forms/deploy.ts";
 
 type Params = { system_id: string };
 type OpHandler = (

@@ -5,12 +5,8 @@ import { formFields, queryFields, requestOp } from "../body.ts";
 import type { AppDeps } from "../deps.ts";
 import { unauthorized, unrecognisedSignature } from "../errors.ts";
 import { LIST_BATCH, machinesJsonText, machinesToJson, machineToJson } from "../services/machine-json.ts";
-import {
-  createMachine,
-  listVisibleMachines,
-  machineFilterFromQuery,
-  newMachineInputFromForm,
-} from "../services/machines.ts";
+import { createMachine, listVisibleMachines } from "../services/machines.ts";
+import { machineFilterFromQuery, newMachineInputFromForm } from "./forms/machines.ts";
 
 export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppDeps): void {
   app.get("/MAAS/api/2.0/machines/", async (request, reply) => {

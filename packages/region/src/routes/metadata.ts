@@ -7,9 +7,10 @@ import { claimScriptResult } from "../db/script-results.ts";
 import type { AppDeps } from "../deps.ts";
 import { forbidden, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
 import { handlePush } from "../services/hardware-sync/push.ts";
-import { fieldReader, handleSignal, parseSignalForm } from "../services/hardware-sync/signal.ts";
+import { handleSignal } from "../services/hardware-sync/signal.ts";
 import { buildScriptsTar, COMMISSIONING_SCRIPT } from "../services/scripts-tar.ts";
 import { renderVendorData } from "../services/vendor-data.ts";
+import { parseSignalForm } from "./forms/signal.ts";
 
 // The machine side of the region: `/MAAS/metadata/{2012-03-01|latest}/…`, authenticated by the
 // machine's own OAuth token (spec maas-wire-sync §1, docs/architecture.md "The fast path").
@@ -57,11 +58,11 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
     const op = requestOp(request);
     if (op !== "signal") throw unrecognisedSignature("POST", op);
     const machine = machineFor(request);
-    const form = parseSignalForm(fieldReader(formFields(request)));
+    const signal = parseSignalForm(formFields(request));
     await handleSignal(db, {
       machineId: machine.machineId,
       tokenKey: machine.tokenKey,
-      form,
+      signal,
       files: request.formFiles.map((file) => ({ field: file.field, data: file.data })),
       now: clock.now(),
     });

@@ -7,9 +7,10 @@ import { getUserById } from "../db/users.ts";
 import type { AppDeps } from "../deps.ts";
 import { databaseErrorReply, RegionError } from "../errors.ts";
 import { getConfig, listConfig, setConfig } from "../services/config.ts";
-import { canSee, deployMachine, HW_SYNC_LINUX_ONLY, parseDeployForm } from "../services/deploy.ts";
+import { deployMachine, HW_SYNC_LINUX_ONLY } from "../services/deploy.ts";
 import { wsMachineJson } from "../services/machine-json.ts";
-import { findVisibleMachine, releaseMachine } from "../services/machines.ts";
+import { canSee, findVisibleMachine, releaseMachine } from "../services/machines.ts";
+import { parseDeployForm } from "./forms/deploy.ts";
 
 // MAAS's WebSocket envelope (spec maas-wire-api §5.3): requests {type:0, request_id, method,
 // params}, answers {type:1, request_id, rtype:0|1, result|error}, pushes {type:2, name, action, data}.

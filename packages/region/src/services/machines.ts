@@ -1,7 +1,6 @@
 import { randomInt } from "node:crypto";
-import { NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
+import { NodeStatus } from "@hwsync/shared";
 import type { PrincipalUser } from "../auth.ts";
-import { allValues, type FormBody, firstValue, parseBoolean } from "../body.ts";
 import type { Clock } from "../clock.ts";
 import { type Db, isUniqueViolation } from "../db/db.ts";
 import {
@@ -18,7 +17,6 @@ import {
 import { notifyMachineChanged } from "../db/notify.ts";
 import { deleteMachineTokens, getMachineToken, type TokenTriple } from "../db/tokens.ts";
 import { conflict, notFound, validationError } from "../errors.ts";
-import { canSee } from "./deploy.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
 import { dropVirtualDevices } from "./release.ts";
@@ -43,15 +41,6 @@ export interface NewMachineInput {
   architecture?: string;
   macAddresses: string[];
   powerType?: string;
-}
-
-export function newMachineInputFromForm(form: FormBody): NewMachineInput {
-  return {
-    hostname: firstValue(form, "hostname") || undefined,
-    architecture: firstValue(form, "architecture") || undefined,
-    macAddresses: allValues(form, "mac_addresses").flatMap((value) => value.split(/[\s,]+/).filter(Boolean)),
-    powerType: firstValue(form, "power_type") || undefined,
-  };
 }
 
 function normalizeMac(value: string): string {
@@ -140,47 +129,9 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
   }
 }
 
-/** `status=deployed`, `status=Failed deployment`, `status=6` → 6. */
-export function parseStatus(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const number = Number(trimmed);
-    return NODE_STATUS_NAMES[number] === undefined ? undefined : number;
-  }
-  const wanted = trimmed.toLowerCase().replace(/[\s-]+/g, "_");
-  for (const [number, name] of Object.entries(NODE_STATUS_NAMES)) {
-    if (name.toLowerCase().replace(/\s+/g, "_") === wanted) return Number(number);
-  }
-  return undefined;
-}
-
-/** The machines list filters MAAS accepts (id, hostname, status) plus our sync_unhealthy. */
-export function machineFilterFromQuery(query: FormBody, user: PrincipalUser, now: Date): MachineFilter {
-  const fields: Record<string, string[]> = {};
-  const statuses: number[] = [];
-  for (const value of allValues(query, "status")) {
-    const status = parseStatus(value);
-    if (status === undefined) {
-      fields.status = [
-        `'${value}' is not a valid status: use a name (new, ready, deploying, deployed, …) or a number.`,
-      ];
-    } else statuses.push(status);
-  }
-  let unhealthy = false;
-  const rawUnhealthy = firstValue(query, "sync_unhealthy");
-  if (rawUnhealthy !== undefined) {
-    const parsed = parseBoolean(rawUnhealthy);
-    if (parsed === undefined) fields.sync_unhealthy = ["sync_unhealthy must be true or false."];
-    else unhealthy = parsed;
-  }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
-  return {
-    systemIds: allValues(query, "id"),
-    hostnames: allValues(query, "hostname"),
-    statuses,
-    syncUnhealthyAt: unhealthy ? now : undefined,
-    visibleToUserId: user.isSuperuser ? undefined : user.id,
-  };
+/** Admins see every machine; others see the ones they own and unowned ones. */
+export function canSee(user: PrincipalUser, row: MachineRow): boolean {
+  return user.isSuperuser || row.ownerId === null || row.ownerId === user.id;
 }
 
 export function listVisibleMachines(db: Db, filter: MachineFilter): Promise<MachineRow[]> {

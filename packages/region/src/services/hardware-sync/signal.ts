@@ -1,7 +1,7 @@
 import { contentHash, isHwsError } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
 import { upsertScriptResult } from "../../db/script-results.ts";
-import { badRequest, type RegionError } from "../../errors.ts";
+import type { RegionError } from "../../errors.ts";
 import type { HardwareState } from "../../model/hardware.ts";
 import type { RecordEventInput } from "../events.ts";
 import { COMMISSIONING_SCRIPT } from "../scripts-tar.ts";
@@ -38,7 +38,8 @@ export interface SignalFile {
   data: Buffer;
 }
 
-export interface SignalForm {
+/** What one op=signal reports about a script run: its form fields, typed. */
+export interface SignalReport {
   status: SignalStatus;
   error: string | null;
   scriptResultId: number | null;
@@ -47,63 +48,6 @@ export interface SignalForm {
   name: string | null;
   scriptVersionId: number | null;
   bmc: BmcReport | null;
-}
-
-type Field = (name: string) => string | undefined;
-
-function integer(field: Field, name: string): number | null {
-  const raw = field(name);
-  if (raw === undefined || raw === "") return null;
-  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    throw badRequest(`Invalid ${name}: Enter a whole number.`);
-  }
-  return Number(raw);
-}
-
-/** Validates the fields with MAAS's messages (400 `No provided status!`, `Unknown status: 'X'`, …). */
-export function parseSignalForm(field: Field): SignalForm {
-  const status = field("status");
-  if (status === undefined || status === "") throw badRequest("No provided status!");
-  if (!(SIGNAL_STATUSES as readonly string[]).includes(status))
-    throw badRequest(`Unknown status: '${status}'`);
-  const runtimeText = field("runtime");
-  let runtime: number | null = null;
-  if (runtimeText !== undefined && runtimeText !== "") {
-    runtime = Number(runtimeText);
-    if (!Number.isFinite(runtime)) throw badRequest("Invalid runtime: Enter a number.");
-  }
-  // `result` and `script_result` are legacy spellings of exit_status.
-  const exitStatus =
-    integer(field, "exit_status") ?? integer(field, "result") ?? integer(field, "script_result");
-  let bmc: BmcReport | null = null;
-  const powerType = field("power_type");
-  const powerParameters = field("power_parameters");
-  if (powerType || powerParameters) {
-    let parameters: Record<string, unknown> | null = null;
-    if (powerParameters) {
-      try {
-        parameters = JSON.parse(powerParameters) as Record<string, unknown>;
-      } catch {
-        parameters = null;
-      }
-      if (!parameters || typeof parameters !== "object" || Array.isArray(parameters)) {
-        throw badRequest(
-          'Invalid power_parameters: Enter a JSON object, e.g. {"power_address": "10.0.0.9"}.',
-        );
-      }
-    }
-    bmc = { powerType: powerType || null, powerParameters: parameters };
-  }
-  return {
-    status: status as SignalStatus,
-    error: field("error") ?? null,
-    scriptResultId: integer(field, "script_result_id"),
-    exitStatus,
-    runtime,
-    name: field("name") ?? null,
-    scriptVersionId: integer(field, "script_version_id"),
-    bmc,
-  };
 }
 
 type OutputKind = "stdout" | "stderr" | "result" | "output";
@@ -120,9 +64,9 @@ export function splitFileField(field: string): { script: string; kind: OutputKin
   return { script: field, kind: "output" };
 }
 
-function resultStatus(form: SignalForm, exitStatus: number): string {
-  if (form.status === "TIMEDOUT") return "TIMEDOUT";
-  return form.status === "FAILED" || exitStatus !== 0 ? "FAILED" : "PASSED";
+function resultStatus(signal: SignalReport, exitStatus: number): string {
+  if (signal.status === "TIMEDOUT") return "TIMEDOUT";
+  return signal.status === "FAILED" || exitStatus !== 0 ? "FAILED" : "PASSED";
 }
 
 type Outputs = Partial<Record<OutputKind, Buffer>>;
@@ -131,7 +75,7 @@ export interface SignalInput {
   machineId: number;
   /** The token that authenticated the signal (see SyncRequest.tokenKey). */
   tokenKey?: string;
-  form: SignalForm;
+  signal: SignalReport;
   files: SignalFile[];
   now: Date;
 }
@@ -142,10 +86,10 @@ type Hardware =
   | { kind: "report"; state: HardwareState; contentHash: string }
   | { kind: "invalid"; message: string };
 
-function readHardware(form: SignalForm, files: SignalFile[]): Hardware {
+function readHardware(signal: SignalReport, files: SignalFile[]): Hardware {
   const out = files.find((file) => file.field === `${COMMISSIONING_SCRIPT}.out`);
   // Only a passing run's stdout is hardware; a failed script printed who knows what.
-  if (!out || (form.exitStatus ?? 0) !== 0 || form.status === "FAILED" || form.status === "TIMEDOUT") {
+  if (!out || (signal.exitStatus ?? 0) !== 0 || signal.status === "FAILED" || signal.status === "TIMEDOUT") {
     return { kind: "none" };
   }
   try {
@@ -171,8 +115,8 @@ function readHardware(form: SignalForm, files: SignalFile[]): Hardware {
 
 /** Stores the upload, applies the hardware when there is some, and records failures as events. */
 export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
-  const { form, files, now } = input;
-  const hardware = readHardware(form, files);
+  const { signal, files, now } = input;
+  const hardware = readHardware(signal, files);
   const byScript = new Map<string, Outputs>();
   for (const file of files) {
     const { script, kind } = splitFileField(file.field);
@@ -180,20 +124,20 @@ export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
     outputs[kind] = file.data;
     byScript.set(script, outputs);
   }
-  if (byScript.size === 0 && form.name) byScript.set(form.name, {});
+  if (byScript.size === 0 && signal.name) byScript.set(signal.name, {});
   await syncMachine(db, {
     machineId: input.machineId,
     tokenKey: input.tokenKey,
     now,
     wire: "signal",
-    bmc: form.bmc ?? undefined,
+    bmc: signal.bmc ?? undefined,
     report:
       hardware.kind === "report" ? { state: hardware.state, contentHash: hardware.contentHash } : undefined,
     within: async (tx, machine) => {
       const events: RecordEventInput[] = [];
       const who = `${machine.hostname}(${machine.systemId})`;
       for (const [script, outputs] of byScript) {
-        let status = resultStatus(form, form.exitStatus ?? 0);
+        let status = resultStatus(signal, signal.exitStatus ?? 0);
         if (script === COMMISSIONING_SCRIPT && hardware.kind === "invalid") {
           status = "FAILED";
           events.push(
@@ -215,35 +159,27 @@ export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
           machineId: machine.id,
           name: script,
           status,
-          exitStatus: form.exitStatus ?? 0,
-          runtime: form.runtime,
-          scriptVersionId: form.scriptVersionId,
+          exitStatus: signal.exitStatus ?? 0,
+          runtime: signal.runtime,
+          scriptVersionId: signal.scriptVersionId,
           ...outputs,
           updated: now,
         });
       }
-      if (form.status === "FAILED" || form.status === "TIMEDOUT") {
-        const script = form.name ?? [...byScript.keys()][0] ?? "unknown script";
+      if (signal.status === "FAILED" || signal.status === "TIMEDOUT") {
+        const script = signal.name ?? [...byScript.keys()][0] ?? "unknown script";
         const reason =
-          form.error ??
-          (form.status === "TIMEDOUT" ? "timed out" : `exit status ${form.exitStatus ?? "unknown"}`);
+          signal.error ??
+          (signal.status === "TIMEDOUT" ? "timed out" : `exit status ${signal.exitStatus ?? "unknown"}`);
         events.push({
           machine,
           type: "NODE_HARDWARE_SYNC_FAILED",
-          level: form.status === "TIMEDOUT" ? "WARNING" : "ERROR",
-          description: `${who}: hardware sync script '${script}' ${form.status === "TIMEDOUT" ? "timed out" : "failed"}: ${reason}`,
+          level: signal.status === "TIMEDOUT" ? "WARNING" : "ERROR",
+          description: `${who}: hardware sync script '${script}' ${signal.status === "TIMEDOUT" ? "timed out" : "failed"}: ${reason}`,
           at: now,
         });
       }
       return events;
     },
   });
-}
-
-/** The form's value for a name, first of repeats. */
-export function fieldReader(fields: Record<string, string | string[]>): Field {
-  return (name) => {
-    const value = fields[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
 }
