@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { registerAuth } from "./auth.ts";
 import { registerBodyParsers } from "./body.ts";
 import type { AppDeps, RegionConfig } from "./deps.ts";
-import { handleError } from "./errors.ts";
+import { handleError, sendRegionError } from "./error-handler.ts";
+import { regionError } from "./errors.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
 import { registerDescribeRoutes } from "./routes/describe.ts";
 import { registerEventsRoutes } from "./routes/events.ts";
@@ -54,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a proxy (as behind the rack's nginx) X-Forwarded-* give the scheme and host that
     // describe/ puts in its URIs.
     trustProxy: true,
+    // A malformed URL or an over-long path parameter gets a coded reply too, not fastify's JSON.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   });
   registerBodyParsers(app);
   registerAuth(app, deps.db);
@@ -63,10 +66,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     : undefined;
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, reportInternal));
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .type("text/plain; charset=utf-8")
-      .send(`Not Found: ${request.method} ${request.url.split("?")[0]}`),
+    sendRegionError(
+      reply,
+      regionError("HWS_ROUTE_NOT_FOUND", { method: request.method, path: request.url.split("?")[0] ?? "" }),
+    ),
   );
   // MAAS pretty-prints every JSON answer with 4 spaces; its CLI prints bodies verbatim.
   app.setReplySerializer((payload) => JSON.stringify(payload, null, 4));

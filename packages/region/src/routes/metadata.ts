@@ -5,7 +5,7 @@ import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
 import { getMachineById } from "../db/machines.ts";
 import { claimScriptResult } from "../db/script-results.ts";
 import type { AppDeps } from "../deps.ts";
-import { forbidden, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
+import { regionError } from "../errors.ts";
 import { handlePush } from "../services/hardware-sync/push.ts";
 import { handleSignal } from "../services/hardware-sync/signal.ts";
 import { buildScriptsTar, COMMISSIONING_SCRIPT } from "../services/scripts-tar.ts";
@@ -22,10 +22,7 @@ type VersionRequest = FastifyRequest<{ Params: { version: string } }>;
 
 function checkVersion(request: VersionRequest): void {
   if (!VERSIONS.has(request.params.version)) {
-    throw new RegionError(
-      404,
-      `Unknown metadata version '${request.params.version}'. Use 2012-03-01 or latest.`,
-    );
+    throw regionError("HWS_METADATA_VERSION_UNKNOWN", { version: request.params.version });
   }
 }
 
@@ -39,7 +36,9 @@ function machineFor(request: FastifyRequest): ReturnType<typeof requireMachine> 
   const machine = requireMachine(request);
   const named = firstValue(queryFields(request), "system_id");
   if (named !== undefined && named !== machine.systemId) {
-    throw forbidden(`This token belongs to machine ${machine.systemId}; it cannot act for machine ${named}.`);
+    throw regionError("HWS_FORBIDDEN", {
+      message: `This token belongs to machine ${machine.systemId}; it cannot act for machine ${named}.`,
+    });
   }
   return machine;
 }
@@ -56,7 +55,7 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.post<{ Params: { version: string } }>("/MAAS/metadata/:version/", async (request, reply) => {
     checkVersion(request);
     const op = requestOp(request);
-    if (op !== "signal") throw unrecognisedSignature("POST", op);
+    if (op !== "signal") throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
     const machine = machineFor(request);
     const signal = parseSignalForm(formFields(request));
     await handleSignal(db, {
@@ -91,7 +90,7 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
       checkVersion(request);
       const { machineId } = requireMachine(request);
       const machine = await getMachineById(db, machineId);
-      if (!machine) throw notFound();
+      if (!machine) throw regionError("HWS_MACHINE_NOT_FOUND");
       const body = await renderVendorData(db, machine, deps, { baseUrl: requestBaseUrl(request) });
       return reply.type("application/x-yaml; charset=utf-8").send(body);
     },

@@ -5,9 +5,10 @@ import { listMachines } from "../db/machines.ts";
 import { listenForChanges } from "../db/notify.ts";
 import { getUserById } from "../db/users.ts";
 import type { AppDeps } from "../deps.ts";
-import { databaseErrorReply, RegionError } from "../errors.ts";
+import { databaseError } from "../error-handler.ts";
+import { hasCode, RegionError } from "../errors.ts";
 import { getConfig, listConfig, setConfig } from "../services/config.ts";
-import { deployMachine, HW_SYNC_LINUX_ONLY } from "../services/deploy.ts";
+import { deployMachine } from "../services/deploy.ts";
 import { wsMachineJson } from "../services/machine-json.ts";
 import { canSee, findVisibleMachine, releaseMachine } from "../services/machines.ts";
 import { parseDeployForm } from "./forms/deploy.ts";
@@ -37,12 +38,12 @@ function text(params: Params, name: string): string | undefined {
 
 function errorText(error: unknown): string | null {
   if (error instanceof WsError) return error.message;
-  const database = databaseErrorReply(error);
+  const database = databaseError(error);
   if (database) return database.message;
+  // MAAS's WebSocket words it differently from its REST API.
+  if (hasCode(error, "HWS_HW_SYNC_OS_UNSUPPORTED"))
+    return "enable_hw_sync can only be set on Linux based deploys";
   if (error instanceof RegionError) {
-    if (error.fields?.enable_hw_sync?.includes(HW_SYNC_LINUX_ONLY)) {
-      return "enable_hw_sync can only be set on Linux based deploys";
-    }
     return error.fields ? JSON.stringify(error.fields) : (error.body ?? error.message);
   }
   return null;

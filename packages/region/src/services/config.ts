@@ -3,7 +3,7 @@ import { parseTimeSpan, TIME_SPAN_UNITS } from "@hwsync/shared";
 import { readConfigValues, writeConfigValue } from "../db/config.ts";
 import type { Db } from "../db/db.ts";
 import { notifyConfigChanged } from "../db/notify.ts";
-import { validationError } from "../errors.ts";
+import { regionError } from "../errors.ts";
 
 interface ConfigItem {
   defaultValue: () => string;
@@ -52,8 +52,10 @@ function itemOrThrow(name: string): ConfigItem {
   // Own keys only: `constructor` or `__proto__` would otherwise find Object.prototype's members (a 500).
   const item = Object.hasOwn(CONFIG_ITEMS, name) ? CONFIG_ITEMS[name] : undefined;
   if (!item) {
-    throw validationError({
-      [name]: [`${name} is not a valid config setting (valid settings are: ${CONFIG_NAMES.join(", ")}).`],
+    throw regionError("HWS_VALIDATION_FAILED", {
+      fields: {
+        [name]: [`${name} is not a valid config setting (valid settings are: ${CONFIG_NAMES.join(", ")}).`],
+      },
     });
   }
   return item;
@@ -83,7 +85,7 @@ export async function listConfig(db: Db): Promise<Array<{ name: string; value: s
  */
 export async function setConfig(db: Db, name: string, value: string, field: string = name): Promise<void> {
   const problem = itemOrThrow(name).validate(value);
-  if (problem) throw validationError({ [field]: [problem] });
+  if (problem) throw regionError("HWS_VALIDATION_FAILED", { fields: { [field]: [problem] } });
   await db.transaction(async (tx) => {
     await writeConfigValue(tx, name, value);
     await notifyConfigChanged(tx, name);

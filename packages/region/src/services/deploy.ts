@@ -5,7 +5,7 @@ import type { Db } from "../db/db.ts";
 import { getMachineBySystemId, type MachineRow, updateMachine } from "../db/machines.ts";
 import { notifyMachineChanged } from "../db/notify.ts";
 import { getOrCreateMachineToken } from "../db/tokens.ts";
-import { conflict, notFound, validationError } from "../errors.ts";
+import { regionError } from "../errors.ts";
 import { getConfig, hardwareSyncIntervalSeconds } from "./config.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
@@ -13,7 +13,6 @@ import { canSee } from "./machines.ts";
 
 /** Spec maas-wire-api §4.3: the OSes hardware sync supports (the agent is a Linux binary). */
 export const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
-export const HW_SYNC_LINUX_ONLY = "Hardware sync is only supported for Linux based image deploys.";
 
 export interface DeployOptions {
   enableHwSync: boolean;
@@ -45,18 +44,18 @@ export async function deployMachine(
 ): Promise<MachineRow> {
   return db.transaction(async (tx) => {
     const row = await getMachineBySystemId(tx, systemId, { forUpdate: true });
-    if (!row || !canSee(user, row)) throw notFound();
+    if (!row || !canSee(user, row)) throw regionError("HWS_MACHINE_NOT_FOUND");
     if (row.status === NodeStatus.READY) {
       if (row.ownerId !== null && row.ownerId !== user.id) {
-        throw conflict("Can't allocate a machine belonging to another user.");
+        throw regionError("HWS_MACHINE_ALLOCATED_TO_OTHER");
       }
     } else if (row.status !== NodeStatus.ALLOCATED) {
-      throw conflict(`Can't deploy a machine that is in the '${statusName(row.status)}' state`);
+      throw regionError("HWS_MACHINE_NOT_DEPLOYABLE", { status: statusName(row.status) });
     }
     const osystem = options.osystem ?? (await getConfig(tx, "default_osystem"));
     const distroSeries = options.distroSeries ?? (await getConfig(tx, "default_distro_series"));
     if (options.enableHwSync && !HW_SYNC_OSYSTEMS.includes(osystem)) {
-      throw validationError({ enable_hw_sync: [HW_SYNC_LINUX_ONLY] });
+      throw regionError("HWS_HW_SYNC_OS_UNSUPPORTED");
     }
     const now = context.clock.now();
     const syncInterval = options.enableHwSync

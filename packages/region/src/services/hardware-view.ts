@@ -4,7 +4,7 @@ import { recentMachineEvents } from "../db/events.ts";
 import { loadHardware } from "../db/hardware.ts";
 import { listHardwareSyncs } from "../db/hardware-syncs.ts";
 import { getMachineById } from "../db/machines.ts";
-import { notFound } from "../errors.ts";
+import { regionError } from "../errors.ts";
 import { eventTypeDescription } from "./events.ts";
 import { snakeCase } from "./hardware-sync/diff.ts";
 
@@ -34,7 +34,7 @@ const HARDWARE_EVENT_TYPES = [
 /** `op=hardware`: the machine's stored hardware and its latest hardware-sync events. */
 export async function hardwareView(db: Db, machineId: number): Promise<Record<string, unknown>> {
   const machine = await getMachineById(db, machineId);
-  if (!machine) throw notFound();
+  if (!machine) throw regionError("HWS_MACHINE_NOT_FOUND");
   const [hardware, events] = await Promise.all([
     loadHardware(db, machineId),
     recentMachineEvents(db, machineId, HARDWARE_EVENT_TYPES, RECENT_EVENTS),

@@ -16,7 +16,7 @@ import {
 } from "../db/machines.ts";
 import { notifyMachineChanged } from "../db/notify.ts";
 import { deleteMachineTokens, getMachineToken, type TokenTriple } from "../db/tokens.ts";
-import { conflict, notFound, validationError } from "../errors.ts";
+import { regionError } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
 import { dropVirtualDevices } from "./release.ts";
@@ -90,14 +90,16 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
   if (!/^[a-z0-9_-]{1,32}$/.test(powerType)) {
     fields.power_type = [`'${powerType}' is not a valid power type (e.g. manual, ipmi, redfish).`];
   }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
 
   try {
     return await db.transaction(async (tx) => {
       const used = await findUsedMacs(tx, macs);
       if (used.length > 0) {
-        throw validationError({
-          mac_addresses: used.map((mac) => `MAC address ${mac} already in use on another machine.`),
+        throw regionError("HWS_VALIDATION_FAILED", {
+          fields: {
+            mac_addresses: used.map((mac) => `MAC address ${mac} already in use on another machine.`),
+          },
         });
       }
       let systemId = newSystemId();
@@ -123,7 +125,9 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw validationError({ hostname: [`Node with this Hostname already exists: ${hostname}.`] });
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: { hostname: [`Node with this Hostname already exists: ${hostname}.`] },
+      });
     }
     throw error;
   }
@@ -141,7 +145,7 @@ export function listVisibleMachines(db: Db, filter: MachineFilter): Promise<Mach
 /** A machine the user may see, else MAAS's 404. */
 export async function findVisibleMachine(db: Db, user: PrincipalUser, systemId: string): Promise<MachineRow> {
   const row = await getMachineBySystemId(db, systemId);
-  if (!row || !canSee(user, row)) throw notFound();
+  if (!row || !canSee(user, row)) throw regionError("HWS_MACHINE_NOT_FOUND");
   return row;
 }
 
@@ -171,10 +175,10 @@ export async function releaseMachine(
 ): Promise<MachineRow> {
   return db.transaction(async (tx) => {
     const row = await getMachineBySystemId(tx, systemId, { forUpdate: true });
-    if (!row || !canSee(user, row)) throw notFound();
+    if (!row || !canSee(user, row)) throw regionError("HWS_MACHINE_NOT_FOUND");
     if (row.status === NodeStatus.READY || row.status === NodeStatus.RELEASING) return row;
     if (!RELEASABLE.includes(row.status)) {
-      throw conflict(`Machine cannot be released in its current state ('${statusName(row.status)}').`);
+      throw regionError("HWS_MACHINE_NOT_RELEASABLE", { status: statusName(row.status) });
     }
     const updated = await updateMachine(tx, row.id, {
       status: NodeStatus.READY,
@@ -205,6 +209,6 @@ export async function releaseMachine(
 /** `op=get_token`: the machine's metadata token or null (admin only; checked by the route). */
 export async function machineToken(db: Db, systemId: string): Promise<TokenTriple | null> {
   const row = await getMachineBySystemId(db, systemId);
-  if (!row) throw notFound();
+  if (!row) throw regionError("HWS_MACHINE_NOT_FOUND");
   return getMachineToken(db, row.id);
 }

@@ -11,7 +11,7 @@ import type { Db } from "../db/db.ts";
 import type { MachineRow } from "../db/machines.ts";
 import { getMachineToken } from "../db/tokens.ts";
 import type { AppDeps } from "../deps.ts";
-import { conflict } from "../errors.ts";
+import { regionError } from "../errors.ts";
 import { hardwareSyncIntervalSeconds } from "./config.ts";
 
 // What a machine deployed with hardware sync gets through cloud-init (spec maas-wire-api §7):
@@ -107,9 +107,7 @@ export async function renderHardwareSyncCloudConfig(
   if (!machine.enableHwSync) return {};
   const token = await getMachineToken(db, machine.id);
   if (!token) {
-    throw conflict(
-      `Machine ${machine.systemId} has no metadata token, so its agent could not authenticate. Release it and deploy again with enable_hw_sync=true.`,
-    );
+    throw regionError("HWS_MACHINE_TOKEN_MISSING", { systemId: machine.systemId });
   }
   const baseUrl = machineBaseUrl(deps, options);
   const seconds = machine.syncInterval ?? (await hardwareSyncIntervalSeconds(db));

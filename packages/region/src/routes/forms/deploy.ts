@@ -1,6 +1,6 @@
 import { parseIntervalSeconds } from "@hwsync/shared";
 import { type FormBody, firstValue, parseBoolean } from "../../body.ts";
-import { badRequest, validationError } from "../../errors.ts";
+import { regionError } from "../../errors.ts";
 import type { DeployOptions } from "../../services/deploy.ts";
 
 // The deploy form, as the REST op=deploy and the WebSocket's machine.action both send it.
@@ -13,7 +13,10 @@ export function parseDeployForm(form: FormBody): DeployOptions {
   let enableHwSync = false;
   if (rawEnable !== undefined) {
     const parsed = parseBoolean(rawEnable);
-    if (parsed === undefined) throw badRequest("Invalid enable_hw_sync: Value should be 'true' or 'false'");
+    if (parsed === undefined)
+      throw regionError("HWS_BAD_REQUEST", {
+        message: "Invalid enable_hw_sync: Value should be 'true' or 'false'",
+      });
     enableHwSync = parsed;
   }
   const fields: Record<string, string[]> = {};
@@ -50,7 +53,7 @@ export function parseDeployForm(form: FormBody): DeployOptions {
       userData = Buffer.from(compact, "base64").toString("utf8");
     }
   }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
   return {
     enableHwSync,
     syncInterval,

@@ -2,7 +2,7 @@ import { NODE_STATUS_NAMES } from "@hwsync/shared";
 import type { PrincipalUser } from "../../auth.ts";
 import { allValues, type FormBody, firstValue, parseBoolean } from "../../body.ts";
 import type { MachineFilter } from "../../db/machines.ts";
-import { validationError } from "../../errors.ts";
+import { regionError } from "../../errors.ts";
 import type { NewMachineInput } from "../../services/machines.ts";
 
 // The machines collection's forms: the list's query filters and the create form.
@@ -49,7 +49,7 @@ export function machineFilterFromQuery(query: FormBody, user: PrincipalUser, now
     if (parsed === undefined) fields.sync_unhealthy = ["sync_unhealthy must be true or false."];
     else unhealthy = parsed;
   }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
   return {
     systemIds: allValues(query, "id"),
     hostnames: allValues(query, "hostname"),

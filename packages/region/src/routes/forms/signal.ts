@@ -1,5 +1,5 @@
 import { type FormBody, firstValue } from "../../body.ts";
-import { badRequest } from "../../errors.ts";
+import { regionError } from "../../errors.ts";
 import type { BmcReport } from "../../services/hardware-sync/bmc.ts";
 import {
   SIGNAL_STATUSES,
@@ -13,7 +13,7 @@ function integer(form: FormBody, name: string): number | null {
   const raw = firstValue(form, name);
   if (raw === undefined || raw === "") return null;
   if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    throw badRequest(`Invalid ${name}: Enter a whole number.`);
+    throw regionError("HWS_BAD_REQUEST", { message: `Invalid ${name}: Enter a whole number.` });
   }
   return Number(raw);
 }
@@ -22,14 +22,16 @@ function integer(form: FormBody, name: string): number | null {
 export function parseSignalForm(form: FormBody): SignalReport {
   const field = (name: string) => firstValue(form, name);
   const status = field("status");
-  if (status === undefined || status === "") throw badRequest("No provided status!");
+  if (status === undefined || status === "")
+    throw regionError("HWS_BAD_REQUEST", { message: "No provided status!" });
   if (!(SIGNAL_STATUSES as readonly string[]).includes(status))
-    throw badRequest(`Unknown status: '${status}'`);
+    throw regionError("HWS_BAD_REQUEST", { message: `Unknown status: '${status}'` });
   const runtimeText = field("runtime");
   let runtime: number | null = null;
   if (runtimeText !== undefined && runtimeText !== "") {
     runtime = Number(runtimeText);
-    if (!Number.isFinite(runtime)) throw badRequest("Invalid runtime: Enter a number.");
+    if (!Number.isFinite(runtime))
+      throw regionError("HWS_BAD_REQUEST", { message: "Invalid runtime: Enter a number." });
   }
   // `result` and `script_result` are legacy spellings of exit_status.
   const exitStatus =
@@ -46,9 +48,9 @@ export function parseSignalForm(form: FormBody): SignalReport {
         parameters = null;
       }
       if (!parameters || typeof parameters !== "object" || Array.isArray(parameters)) {
-        throw badRequest(
-          'Invalid power_parameters: Enter a JSON object, e.g. {"power_address": "10.0.0.9"}.',
-        );
+        throw regionError("HWS_BAD_REQUEST", {
+          message: 'Invalid power_parameters: Enter a JSON object, e.g. {"power_address": "10.0.0.9"}.',
+        });
       }
     }
     bmc = { powerType: powerType || null, powerParameters: parameters };

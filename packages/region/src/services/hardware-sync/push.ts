@@ -2,15 +2,15 @@ import {
   contentHash,
   formatMaasTimestamp,
   NODE_STATUS_NAMES,
-  NodeStatus,
   nextSync,
   type PushResult,
 } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
 import { type HeartbeatRow, writeHeartbeat } from "../../db/heartbeat.ts";
-import { badRequest, conflict, notFound } from "../../errors.ts";
+import { regionError } from "../../errors.ts";
 import { decodeBody, normalizeForStorage, parsePayload } from "./payload.ts";
 import { syncMachine } from "./sync.ts";
+import { checkSyncable } from "./syncable.ts";
 
 // Our fast path (docs/architecture.md): one POST of the whole payload with a content hash.
 
@@ -49,36 +49,26 @@ function result(
 
 async function heartbeat(db: Db, machineId: number, hash: string | null, now: Date): Promise<HeartbeatRow> {
   const row = await writeHeartbeat(db, machineId, hash, now);
-  if (!row) throw notFound();
+  if (!row) throw regionError("HWS_MACHINE_NOT_FOUND");
   return row;
 }
 
 export async function handlePush(db: Db, input: PushInput): Promise<PushResult> {
   const declared = input.declaredHash?.trim().toLowerCase();
   if (declared !== undefined && !HASH.test(declared)) {
-    throw badRequest(
-      "Header x-hwsync-content-hash must be sha256:<64 lower-case hex digits> of the uncompressed body.",
-    );
+    throw regionError("HWS_REQUEST_MALFORMED", {
+      message:
+        "Header x-hwsync-content-hash must be sha256:<64 lower-case hex digits> of the uncompressed body.",
+    });
   }
   const row = await heartbeat(db, input.machineId, declared ?? null, input.now);
   if (row.last_sync) return unchanged(declared!, row);
   // Refuse before reading the body: a released or never-enabled machine must not cost a parse.
-  if (row.status !== NodeStatus.DEPLOYED && row.status !== NodeStatus.DEPLOYING) {
-    throw conflict(
-      `Machine ${input.systemId} is ${NODE_STATUS_NAMES[row.status] ?? row.status}: hardware sync is accepted only from Deployed or Deploying machines.`,
-    );
-  }
-  if (!row.enable_hw_sync) {
-    throw conflict(
-      `Hardware sync is not enabled for machine ${input.systemId}. Deploy it with enable_hw_sync=true to report hardware.`,
-    );
-  }
+  checkSyncable({ systemId: input.systemId, status: row.status, enableHwSync: row.enable_hw_sync }, "push");
   const bytes = await decodeBody(input.body, input.contentEncoding, input.maxPayloadBytes);
   const actual = contentHash(bytes);
   if (declared !== undefined && declared !== actual) {
-    throw badRequest(
-      `Content hash mismatch: x-hwsync-content-hash says ${declared} but the uncompressed body hashes to ${actual}.`,
-    );
+    throw regionError("HWS_CONTENT_HASH_MISMATCH", { declared, actual });
   }
   // Without a declared hash, the body's own hash still spares an unchanged payload the parse.
   if (declared === undefined && row.hardware_hash === actual) {

@@ -1,7 +1,7 @@
 import { contentHash, isHwsError } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
 import { upsertScriptResult } from "../../db/script-results.ts";
-import type { RegionError } from "../../errors.ts";
+import { hasCode, summarizeFields } from "../../errors.ts";
 import type { HardwareState } from "../../model/hardware.ts";
 import type { RecordEventInput } from "../events.ts";
 import { COMMISSIONING_SCRIPT } from "../scripts-tar.ts";
@@ -99,17 +99,13 @@ function readHardware(signal: SignalReport, files: SignalFile[]): Hardware {
       contentHash: contentHash(out.data),
     };
   } catch (error) {
-    if (!isHwsError(error)) throw error;
-    const fields = (error as RegionError).fields;
-    const detail = fields
-      ? Object.entries(fields)
-          .map(([path, messages]) => `${path}: ${messages.join(" ")}`)
-          .join("; ")
-      : error.message;
-    return {
-      kind: "invalid",
-      message: /not valid JSON|Empty body/.test(error.message) ? "invalid JSON data" : detail,
-    };
+    // MAAS's own wording for output that is not JSON; schema problems are listed by path.
+    if (hasCode(error, "HWS_PAYLOAD_NOT_JSON")) return { kind: "invalid", message: "invalid JSON data" };
+    if (hasCode(error, "HWS_INVENTORY_INVALID")) {
+      return { kind: "invalid", message: summarizeFields(error.fields ?? {}) };
+    }
+    if (isHwsError(error)) return { kind: "invalid", message: error.message };
+    throw error;
   }
 }
 

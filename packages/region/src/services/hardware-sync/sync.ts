@@ -13,12 +13,13 @@ import {
 import { getMachineById, type MachineRow } from "../../db/machines.ts";
 import { writeSync } from "../../db/sync.ts";
 import { machineTokenExists } from "../../db/tokens.ts";
-import { conflict, notFound, unauthorized } from "../../errors.ts";
+import { regionError } from "../../errors.ts";
 import type { HardwareState, MachineHardware } from "../../model/hardware.ts";
 import { changeEvents, type RecordEventInput, toEventInsert } from "../events.ts";
 import { planTags, type TagPlan } from "../tags.ts";
 import { applyBmc, type BmcReport } from "./bmc.ts";
 import { planSync, type SyncPlan, type TableOps } from "./diff.ts";
+import { checkSyncable, type SyncWire } from "./syncable.ts";
 import { tagSubject } from "./tag-subject.ts";
 
 /** A validated, normalized payload and the hash of the bytes it came from. */
@@ -43,7 +44,7 @@ export interface SyncRequest {
    * "signal" answers machines in states MAAS leaves alone (Ready, Broken, Failed…) with "ignored"
    * instead of a 409, because the real client would retry a refusal for a minute.
    */
-  wire: "push" | "signal";
+  wire: SyncWire;
   /** More work in the same transaction, after the checks; returns events to record with the sync's. */
   within?: (tx: Db, machine: MachineRow) => Promise<RecordEventInput[]>;
 }
@@ -54,37 +55,8 @@ export interface SyncOutcome {
   machine: Pick<MachineRow, "systemId" | "status" | "lastSync" | "syncInterval" | "hardwareHash">;
 }
 
-const SYNCABLE = new Set<number>([NodeStatus.DEPLOYED, NodeStatus.DEPLOYING]);
-// spec maas-wire-sync §1.5: a signal from these is accepted and does nothing.
-const SIGNAL_NO_EFFECT = new Set<number>([
-  NodeStatus.NEW,
-  NodeStatus.READY,
-  NodeStatus.BROKEN,
-  NodeStatus.FAILED_COMMISSIONING,
-  NodeStatus.FAILED_DEPLOYMENT,
-  NodeStatus.FAILED_RELEASING,
-]);
-
 function statusName(status: number): string {
   return NODE_STATUS_NAMES[status] ?? String(status);
-}
-
-/** Refuses (409) a machine that may not report hardware; "ignore" for a no-effect signal. */
-export function checkSyncable(machine: MachineRow, wire: "push" | "signal"): "ok" | "ignore" {
-  if (!SYNCABLE.has(machine.status)) {
-    if (wire === "signal" && SIGNAL_NO_EFFECT.has(machine.status)) return "ignore";
-    if (wire === "signal")
-      throw conflict(`Machine status isn't valid (status is ${statusName(machine.status)})`);
-    throw conflict(
-      `Machine ${machine.systemId} is ${statusName(machine.status)}: hardware sync is accepted only from Deployed or Deploying machines.`,
-    );
-  }
-  if (!machine.enableHwSync) {
-    throw conflict(
-      `Hardware sync is not enabled for machine ${machine.systemId}. Deploy it with enable_hw_sync=true to report hardware.`,
-    );
-  }
-  return "ok";
 }
 
 function storedMachine(machine: MachineRow): MachineHardware {
@@ -139,11 +111,9 @@ type MachineWrite = Partial<MachineHardware> & {
 export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOutcome> {
   return db.transaction(async (tx) => {
     const machine = await getMachineById(tx, request.machineId, { forUpdate: true });
-    if (!machine) throw notFound();
+    if (!machine) throw regionError("HWS_MACHINE_NOT_FOUND");
     if (request.tokenKey !== undefined && !(await machineTokenExists(tx, request.tokenKey, machine.id))) {
-      throw unauthorized(`Authorization Error: 'Invalid access token: ${request.tokenKey}'`, {
-        "WWW-Authenticate": 'OAuth realm="OAuth"',
-      });
+      throw regionError("HWS_OAUTH_REJECTED", { detail: `Invalid access token: ${request.tokenKey}` });
     }
     if (checkSyncable(machine, request.wire) === "ignore") return { ignored: true, changes: [], machine };
     const events = request.within ? await request.within(tx, machine) : [];
