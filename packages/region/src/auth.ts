@@ -33,7 +33,7 @@ declare module "fastify" {
 export const SESSION_COOKIE = "sessionid";
 
 // MAAS (piston) refuses timestamps more than 300 s old and keeps nonces for as long.
-export const OAUTH_TIMESTAMP_WINDOW_S = 300;
+const OAUTH_TIMESTAMP_WINDOW_S = 300;
 const NONCE_PRUNE_EVERY_MS = 60_000;
 const MAX_NONCE_LENGTH = 255;
 

@@ -70,7 +70,7 @@ export function machineSetSql(patch: MachineColumns, param: Param): string[] {
   return sets;
 }
 
-export const MACHINE_SELECT = `SELECT m.id, m.system_id AS "systemId", m.hostname, m.status, m.architecture,
+const MACHINE_SELECT = `SELECT m.id, m.system_id AS "systemId", m.hostname, m.status, m.architecture,
        m.osystem, m.distro_series AS "distroSeries", m.owner_id AS "ownerId", u.username AS "ownerUsername",
        m.power_type AS "powerType", m.enable_hw_sync AS "enableHwSync", m.sync_interval AS "syncInterval",
        m.last_sync AS "lastSync", m.hardware_hash AS "hardwareHash", m.cpu_count AS "cpuCount",

@@ -9,14 +9,14 @@ import { eventTypeDescription } from "../services/events.ts";
 
 // `GET /MAAS/api/2.0/events/?op=query` (spec maas-wire-sync §6).
 
-export const EVENTS_DEFAULT_LIMIT = 100;
-export const EVENTS_MAX_LIMIT = 1000;
+const EVENTS_DEFAULT_LIMIT = 100;
+const EVENTS_MAX_LIMIT = 1000;
 
 // MAAS's levels (Python logging numbers); a query asks for a minimum level. AUDIT sits apart:
 // asking for it returns AUDIT events only, and no other level includes them.
 const LEVELS: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
 
-export function levelsFrom(level: string | undefined): string[] {
+function levelsFrom(level: string | undefined): string[] {
   const name = (level ?? "INFO").toUpperCase();
   if (name === "AUDIT") return ["AUDIT"];
   const minimum = LEVELS[name];
@@ -35,7 +35,7 @@ function eventId(query: FormBody, name: string): number | undefined {
   return Number(raw);
 }
 
-export function parseEventsQuery(query: FormBody): EventFilter {
+function parseEventsQuery(query: FormBody): EventFilter {
   const after = eventId(query, "after");
   const before = eventId(query, "before");
   if (after !== undefined && before !== undefined) {

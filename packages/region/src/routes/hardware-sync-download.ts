@@ -32,7 +32,7 @@ const BINARIES: Record<string, string> = {
 };
 
 /** `<repo>/dist/agent`: the directory of the workspace root's package.json, else the cwd's. */
-export function defaultAgentDir(): string {
+function defaultAgentDir(): string {
   let dir = import.meta.dirname;
   for (;;) {
     const manifest = join(dir, "package.json");
@@ -122,7 +122,7 @@ async function encodedBody(
 }
 
 /** If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); either variant's tag matches. */
-export function isNotModified(request: FastifyRequest, file: Pick<AgentFile, "etag" | "mtimeMs">): boolean {
+function isNotModified(request: FastifyRequest, file: Pick<AgentFile, "etag" | "mtimeMs">): boolean {
   const match = request.headers["if-none-match"];
   if (match !== undefined) {
     const tags = match.split(",").map((tag) =>

@@ -6,7 +6,7 @@ import { sendRegionError } from "../error-handler.ts";
 import { regionError } from "../errors.ts";
 
 /** Where real MAAS serves its UI; vite.config.ts builds with the same `base`. */
-export const WEB_UI_PATH = "/MAAS/r/";
+const WEB_UI_PATH = "/MAAS/r/";
 
 export interface WebUiOptions {
   /** The Vite output folder (packages/web/dist). */

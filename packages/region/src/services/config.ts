@@ -12,7 +12,7 @@ interface ConfigItem {
 }
 
 /** MAAS's interval message, with our whole-string match (spec maas-wire-api §5.2, §5.4). */
-export function intervalProblem(value: string): string | null {
+function intervalProblem(value: string): string | null {
   let seconds: number;
   try {
     seconds = parseTimeSpan(value);
@@ -44,9 +44,9 @@ const CONFIG_ITEMS: Record<string, ConfigItem> = {
   default_distro_series: { defaultValue: () => "noble", validate: slugProblem("distro series", "noble") },
 };
 
-export const CONFIG_NAMES = Object.keys(CONFIG_ITEMS);
+const CONFIG_NAMES = Object.keys(CONFIG_ITEMS);
 
-export const DEFAULT_SYNC_INTERVAL_SECONDS = 900;
+const DEFAULT_SYNC_INTERVAL_SECONDS = 900;
 
 function itemOrThrow(name: string): ConfigItem {
   // Own keys only: `constructor` or `__proto__` would otherwise find Object.prototype's members (a 500).
@@ -59,10 +59,6 @@ function itemOrThrow(name: string): ConfigItem {
     });
   }
   return item;
-}
-
-export function isConfigName(name: string): boolean {
-  return Object.hasOwn(CONFIG_ITEMS, name);
 }
 
 export async function getConfig(db: Db, name: string): Promise<string> {

@@ -12,7 +12,7 @@ import { statusName } from "./machine-json.ts";
 import { canSee } from "./machines.ts";
 
 /** Spec maas-wire-api §4.3: the OSes hardware sync supports (the agent is a Linux binary). */
-export const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
+const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
 
 export interface DeployOptions {
   enableHwSync: boolean;

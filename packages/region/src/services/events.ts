@@ -81,14 +81,9 @@ export function toEventInsert(input: RecordEventInput): EventInsert {
   };
 }
 
-/** Stores one event (core uses it for deploy/release; the sync path uses recordEvents). */
+/** Stores one event (deploy, release, create); a sync writes its events with its own statement. */
 export async function recordEvent(db: Db, input: RecordEventInput): Promise<void> {
   await insertEvents(db, [toEventInsert(input)]);
-}
-
-/** Stores many events in one statement. */
-export async function recordEvents(db: Db, inputs: RecordEventInput[]): Promise<void> {
-  if (inputs.length > 0) await insertEvents(db, inputs.map(toEventInsert));
 }
 
 const BINARY_UNITS = ["MiB", "GiB", "TiB", "PiB"];

@@ -9,7 +9,7 @@ import { eventTypeDescription } from "./events.ts";
 import { snakeCase } from "./hardware-sync/diff.ts";
 
 /** A stored row in MAAS's wire style: snake_case, without the machine_id. */
-export function deviceJson(row: object): Record<string, unknown> {
+function deviceJson(row: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     if (key !== "machineId") out[snakeCase(key)] = value;
@@ -61,7 +61,7 @@ export async function hardwareView(db: Db, machineId: number): Promise<Record<st
   };
 }
 
-export const HISTORY_DEFAULT_LIMIT = 20;
+const HISTORY_DEFAULT_LIMIT = 20;
 export const HISTORY_MAX_LIMIT = 1000;
 
 /** `op=hardware_history`: what each sync changed, newest first. */

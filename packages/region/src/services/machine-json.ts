@@ -143,7 +143,7 @@ function usbDeviceJson(systemId: string, device: UsbDeviceRow): Record<string, u
   };
 }
 
-export function hardwareInfo(row: MachineRow): Record<string, string> {
+function hardwareInfo(row: MachineRow): Record<string, string> {
   const info: Record<string, string> = {};
   for (const key of HARDWARE_INFO_KEYS) {
     const value = row.systemInfo?.[key];
@@ -154,7 +154,7 @@ export function hardwareInfo(row: MachineRow): Record<string, string> {
 }
 
 /** The hw-sync fields with REST formats: ISO 8601 UTC timestamps, null when unknown. */
-export function syncFields(row: MachineRow, now: Date): Record<string, unknown> {
+function syncFields(row: MachineRow, now: Date): Record<string, unknown> {
   return {
     enable_hw_sync: row.enableHwSync,
     sync_interval: row.syncInterval,

@@ -9,8 +9,8 @@ import { AGENT_DEST, fetchAgentShell } from "./vendor-data.ts";
 
 export const COMMISSIONING_SCRIPT = "50-maas-01-commissioning";
 /** Bump when the script text changes, so stored results say which version produced them. */
-export const COMMISSIONING_SCRIPT_VERSION = 1;
-export const SCRIPT_TIMEOUT_SECONDS = 60;
+const COMMISSIONING_SCRIPT_VERSION = 1;
+const SCRIPT_TIMEOUT_SECONDS = 60;
 
 export interface ScriptIndexEntry {
   scriptResultId: number;
@@ -18,7 +18,7 @@ export interface ScriptIndexEntry {
   hasFinished: boolean;
 }
 
-export function commissioningScript(): string {
+function commissioningScript(): string {
   return `#!/bin/sh
 # --- Start MAAS 1.0 script metadata ---
 # name: ${COMMISSIONING_SCRIPT}
@@ -48,7 +48,7 @@ function indent(text: string, by: string): string {
 }
 
 /** `index.json` with the exact keys MAAS's client reads (it crashes without commissioning_scripts). */
-export function scriptsIndex(entry: ScriptIndexEntry | null): Record<string, unknown> {
+function scriptsIndex(entry: ScriptIndexEntry | null): Record<string, unknown> {
   const scripts = entry
     ? [
         {
@@ -79,7 +79,7 @@ export interface TarEntry {
   mode: number;
 }
 
-export function buildTar(entries: TarEntry[], mtime: Date): Promise<Buffer> {
+function buildTar(entries: TarEntry[], mtime: Date): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const archive = pack();
     const chunks: Buffer[] = [];

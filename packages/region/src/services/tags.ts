@@ -32,7 +32,7 @@ import { ErrorCode, HwsError } from "@hwsync/shared";
  *   system_vendor~dell | system_vendor~"hewlett packard"
  */
 
-export const TAG_COLLECTIONS = ["block_devices", "interfaces", "pci_devices", "usb_devices"] as const;
+const TAG_COLLECTIONS = ["block_devices", "interfaces", "pci_devices", "usb_devices"] as const;
 type Collection = (typeof TAG_COLLECTIONS)[number];
 type Op = "=" | "!=" | ">" | ">=" | "<" | "<=" | "~";
 

@@ -25,14 +25,14 @@ export const TIMER_PATH = `${SYSTEMD_UNIT_DIR}/${HARDWARE_SYNC_TIMER}`;
 export const SERVICE_PATH = `${SYSTEMD_UNIT_DIR}/${HARDWARE_SYNC_SERVICE}`;
 /** Where scripts install the agent; MAAS_HWSYNC_AGENT moves it (tests, unusual images). */
 export const AGENT_DEST = `dest="\${MAAS_HWSYNC_AGENT:-${AGENT_PATH}}"`;
-export const FALLBACK_BASE_URL = "http://localhost:5240/MAAS";
+const FALLBACK_BASE_URL = "http://localhost:5240/MAAS";
 
 /** The units as shared renders them for the agent's `install` too; the service fetches the agent first. */
-export function renderTimerUnit(seconds: number): string {
+function renderTimerUnit(seconds: number): string {
   return renderHardwareSyncTimer({ syncInterval: seconds });
 }
 
-export function renderServiceUnit(baseUrl: string): string {
+function renderServiceUnit(baseUrl: string): string {
   return renderHardwareSyncService({
     stateDirectory: "maas-hw-sync",
     // mayFail: with the region unreachable the installed agent still runs and spools its report.
@@ -98,7 +98,7 @@ export function machineBaseUrl(deps: Pick<AppDeps, "config">, options: VendorDat
 }
 
 /** The cloud-config document (without the `#cloud-config` line) for a hw-sync deploy. */
-export async function renderHardwareSyncCloudConfig(
+async function renderHardwareSyncCloudConfig(
   db: Db,
   machine: MachineRow,
   deps: Pick<AppDeps, "config">,

@@ -17,7 +17,7 @@ export function newMachineInputFromForm(form: FormBody): NewMachineInput {
 }
 
 /** `status=deployed`, `status=Failed deployment`, `status=6` → 6. */
-export function parseStatus(value: string): number | undefined {
+function parseStatus(value: string): number | undefined {
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) {
     const number = Number(trimmed);

@@ -27,7 +27,7 @@ function text(value: string | null | undefined): string | null {
   return trimmed ? trimmed : null;
 }
 
-export function isSkippedDisk(disk: Disk): boolean {
+function isSkippedDisk(disk: Disk): boolean {
   return (
     disk.read_only ||
     disk.type === "cdrom" ||
@@ -38,7 +38,7 @@ export function isSkippedDisk(disk: Disk): boolean {
 }
 
 /** The PCI function a disk hangs off: reported directly, or read from a `pci-…` by-path name. */
-export function diskPciAddress(disk: Disk): string | null {
+function diskPciAddress(disk: Disk): string | null {
   return disk.pci_address ?? PCI_IN_PATH.exec(disk.device_path ?? "")?.[1] ?? null;
 }
 

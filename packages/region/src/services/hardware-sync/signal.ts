@@ -53,7 +53,7 @@ export interface SignalReport {
 type OutputKind = "stdout" | "stderr" | "result" | "output";
 
 /** `x.out` → stdout, `x.err` → stderr, `x.yaml` → result, anything else → combined output. */
-export function splitFileField(field: string): { script: string; kind: OutputKind } {
+function splitFileField(field: string): { script: string; kind: OutputKind } {
   for (const [suffix, kind] of [
     [".out", "stdout"],
     [".err", "stderr"],
