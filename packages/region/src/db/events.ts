@@ -68,7 +68,10 @@ export interface EventPage {
   hasOlder: boolean;
 }
 
-/** Events newest first, filtered the way MAAS's `events/?op=query` filters (spec §6). */
+/**
+ * Events newest first, filtered the way MAAS's `events/?op=query` filters
+ * (docs/maas-compatibility.md#events).
+ */
 export async function queryEvents(db: Db, filter: EventFilter): Promise<EventPage> {
   const params: unknown[] = [];
   const param = (value: unknown): string => {

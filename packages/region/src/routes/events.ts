@@ -7,7 +7,7 @@ import type { AppDeps } from "../deps.ts";
 import { regionError } from "../errors.ts";
 import { eventTypeDescription } from "../services/events.ts";
 
-// `GET /MAAS/api/2.0/events/?op=query` (spec maas-wire-sync §6).
+// `GET /MAAS/api/2.0/events/?op=query` (docs/maas-compatibility.md#events).
 
 const EVENTS_DEFAULT_LIMIT = 100;
 const EVENTS_MAX_LIMIT = 1000;

@@ -13,7 +13,7 @@ import { renderVendorData } from "../services/vendor-data.ts";
 import { parseSignalForm } from "./forms/signal.ts";
 
 // The machine side of the region: `/MAAS/metadata/{2012-03-01|latest}/…`, authenticated by the
-// machine's own OAuth token (spec maas-wire-sync §1, docs/architecture.md "The fast path").
+// machine's own OAuth token (docs/maas-compatibility.md#metadata-push, docs/architecture.md "The fast path").
 
 const VERSIONS = new Set(["2012-03-01", "latest"]);
 const TEXT = "text/plain; charset=utf-8";

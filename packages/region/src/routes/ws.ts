@@ -13,7 +13,7 @@ import { wsMachineJson } from "../services/machine-json.ts";
 import { canSee, findVisibleMachine, releaseMachine } from "../services/machines.ts";
 import { parseDeployForm } from "./forms/deploy.ts";
 
-// MAAS's WebSocket envelope (spec maas-wire-api §5.3): requests {type:0, request_id, method,
+// MAAS's WebSocket envelope (docs/maas-compatibility.md#websocket): requests {type:0, request_id, method,
 // params}, answers {type:1, request_id, rtype:0|1, result|error}, pushes {type:2, name, action, data}.
 const REQUEST = 0;
 const RESPONSE = 1;

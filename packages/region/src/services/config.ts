@@ -11,7 +11,10 @@ interface ConfigItem {
   validate: (value: string) => string | null;
 }
 
-/** MAAS's interval message, with our whole-string match (spec maas-wire-api §5.2, §5.4). */
+/**
+ * MAAS's interval message, with our whole-string match
+ * (docs/maas-compatibility.md#hardware-sync-interval).
+ */
 function intervalProblem(value: string): string | null {
   let seconds: number;
   try {

@@ -11,7 +11,10 @@ import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
 import { canSee } from "./machines.ts";
 
-/** Spec maas-wire-api §4.3: the OSes hardware sync supports (the agent is a Linux binary). */
+/**
+ * The OSes hardware sync supports (the agent is a Linux binary):
+ * docs/maas-compatibility.md#deploy-release-and-the-machine-token.
+ */
 const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
 
 export interface DeployOptions {

@@ -11,9 +11,10 @@ interface EventTypeInfo {
 }
 
 /**
- * Event types by name (spec maas-wire-sync §4.8). The USB description fixes MAAS's "chage" typo;
- * `NODE_HARDWARE_SYNC_SYSTEM` and `NODE_HARDWARE_SYNC_FAILED` are ours. Hardware-sync events are
- * INFO (MAAS logged them as AUDIT before LP:2062141, which hid them from default queries).
+ * Event types by name (docs/maas-compatibility.md#events). The USB description fixes MAAS's
+ * "chage" typo; `NODE_HARDWARE_SYNC_SYSTEM` and `NODE_HARDWARE_SYNC_FAILED` are ours. Hardware-sync
+ * events are INFO (MAAS logged them as AUDIT before LP:2062141, which hid them from default
+ * queries).
  */
 export const EVENT_TYPES = {
   NODE_HARDWARE_SYNC_BLOCK_DEVICE: {

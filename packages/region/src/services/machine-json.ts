@@ -18,8 +18,8 @@ import {
 import type { MachineRow } from "../db/machines.ts";
 import { loadTagNames } from "../db/tags.ts";
 
-// The REST machine object in MAAS's field names (spec maas-wire-api §4.2). This module is the
-// one place machine rows become wire JSON for the REST API.
+// The REST machine object in MAAS's field names (docs/maas-compatibility.md#machine-object). This
+// module is the one place machine rows become wire JSON for the REST API.
 
 const DOMAIN = "maas";
 
@@ -259,9 +259,9 @@ export async function* machinesJsonText(db: Db, rows: MachineRow[], now: Date): 
 }
 
 /**
- * A machine for the WebSocket API (spec maas-wire-api §6): dates as `Tue, 24 Nov. 2026 15:55:01`
- * ("" when unknown) and the hw-sync keys only when hw sync is on. We send them in machine.list
- * too (MAAS 3.5+ does not) because the UI's fleet view needs them.
+ * A machine for the WebSocket API (docs/maas-compatibility.md#websocket): dates as
+ * `Tue, 24 Nov. 2026 15:55:01` ("" when unknown) and the hw-sync keys only when hw sync is on. We
+ * send them in machine.list too (MAAS 3.5+ does not) because the UI's fleet view needs them.
  */
 export function wsMachineJson(row: MachineRow, now: Date): Record<string, unknown> {
   const json: Record<string, unknown> = {

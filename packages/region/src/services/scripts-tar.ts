@@ -1,8 +1,9 @@
 import { pack } from "tar-stream";
 import { AGENT_DEST, fetchAgentShell } from "./vendor-data.ts";
 
-// What MAAS's own on-machine client fetches (spec maas-wire-sync §1.2–1.3): `maas-scripts`, a
-// tar whose index.json lists the scripts to run, and `/MAAS/maas-run-scripts`, the client itself.
+// What MAAS's own on-machine client fetches (docs/maas-compatibility.md#metadata-push):
+// `maas-scripts`, a tar whose index.json lists the scripts to run, and `/MAAS/maas-run-scripts`,
+// the client itself.
 // We list one commissioning script that runs our agent's `collect`, so even the real
 // `maas-run-scripts report-results` reports hardware to this region; and we serve a small
 // launcher in place of the Python client that hands `report-results` to our agent's `run`.

@@ -14,9 +14,10 @@ import type { AppDeps } from "../deps.ts";
 import { regionError } from "../errors.ts";
 import { hardwareSyncIntervalSeconds } from "./config.ts";
 
-// What a machine deployed with hardware sync gets through cloud-init (spec maas-wire-api §7):
-// MAAS's unit names and credentials file, but the service runs our agent, fetched from the
-// region for the machine's architecture, instead of the Python maas-run-scripts.
+// What a machine deployed with hardware sync gets through cloud-init
+// (docs/maas-compatibility.md#vendor-data): MAAS's unit names and credentials file, but the
+// service runs our agent, fetched from the region for the machine's architecture, instead of the
+// Python maas-run-scripts.
 
 export const AGENT_PATH = "/usr/local/bin/maas-hw-sync";
 export const FETCH_SCRIPT_PATH = "/usr/local/lib/maas-hw-sync/fetch-agent";

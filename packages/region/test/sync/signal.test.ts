@@ -9,7 +9,10 @@ import { deployedMachine, push, type SyncRegion, snapshot } from "./region.ts";
 
 const SCRIPT = "50-maas-01-commissioning";
 
-/** A multipart body framed as maas-run-scripts frames it: fields, then file parts (spec §1.4). */
+/**
+ * A multipart body framed as maas-run-scripts frames it: fields, then file parts
+ * (docs/maas-compatibility.md#signal).
+ */
 function multipart(
   fields: Array<[string, string]>,
   files: Array<[string, Buffer]>,

@@ -3,7 +3,7 @@ import { getPowerParameters, savePowerParameters } from "../../db/bmc.ts";
 import type { Db } from "../../db/db.ts";
 import type { MachineRow } from "../../db/machines.ts";
 
-/** `power_type` / `power_parameters` as a signal reports them (spec maas-wire-sync §1.4). */
+/** `power_type` / `power_parameters` as a signal reports them (docs/maas-compatibility.md#signal). */
 export interface BmcReport {
   powerType: string | null;
   powerParameters: Record<string, unknown> | null;

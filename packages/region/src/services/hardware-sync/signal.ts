@@ -10,7 +10,8 @@ import { normalizeForStorage, parsePayload } from "./payload.ts";
 import { syncMachine } from "./sync.ts";
 
 // `POST /MAAS/metadata/<version>/` with `op=signal`: the real MAAS client's upload
-// (spec maas-wire-sync §1.4–1.6). Decisions where MAAS's behaviour would hurt a deployed machine:
+// (docs/maas-compatibility.md#signal). Decisions where MAAS's behaviour would hurt a deployed
+// machine:
 // - OK and TESTING are accepted (200 OK) but change no state: MAAS would silently move the
 //   machine to Ready/Testing and delete its token without the release steps.
 // - FAILED is answered 200 OK with an error event; MAAS answers 409 and the client retries it
