@@ -3,9 +3,9 @@ import { ENGINES, type RawResponse, raw, useTestRegion } from "@hwsync/testkit";
 import { describe, expect, test } from "vitest";
 import { fakeClock } from "../src/clock.ts";
 import { REGION_ERRORS, type RegionErrorCode } from "../src/errors.ts";
-import { addMachine } from "./core/helpers.ts";
-import { fixture } from "./sync/fixtures.ts";
-import { deployedMachine, push } from "./sync/region.ts";
+import { addMachine } from "./helpers/api.ts";
+import { fixture } from "./helpers/fixtures.ts";
+import { deployedMachine, push } from "./helpers/sync-region.ts";
 
 describe.each(ENGINES)("every error reply names its code on %s", (engine) => {
   const t = useTestRegion({ engine, clock: fakeClock(new Date()), config: { maxPayloadBytes: 64 * 1024 } });

@@ -3,11 +3,11 @@ import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
 import fc from "fast-check";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { fakeClock } from "../../src/clock.ts";
-import { handleError } from "../../src/error-handler.ts";
-import { regionError } from "../../src/errors.ts";
-import { startRegion } from "../../src/server.ts";
-import { addMachine } from "./helpers.ts";
+import { fakeClock } from "../src/clock.ts";
+import { handleError } from "../src/error-handler.ts";
+import { regionError } from "../src/errors.ts";
+import { startRegion } from "../src/server.ts";
+import { addMachine } from "./helpers/api.ts";
 
 describe("handleError", () => {
   const app = Fastify();
