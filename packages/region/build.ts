@@ -20,8 +20,9 @@ const externalNpmPackages: Plugin = {
 };
 
 /**
- * Bundles src/main.ts into dist/maas-region.js (bin/maas-region.js imports it) and the library
- * entry src/index.ts into dist/index.js (the package's default export), ESM for Node.
+ * Bundles src/main.ts into dist/maas-region.js (bin/maas-region.js imports it), ESM for Node.
+ * The library entry src/index.ts is not bundled: every importer (testkit, tests, scripts) runs
+ * on the sources through the "@hwsync/source" condition.
  */
 export async function buildRegion(
   options: { minify?: boolean } = {},
@@ -30,10 +31,7 @@ export async function buildRegion(
   rmSync(dirname(REGION_BUNDLE), { recursive: true, force: true });
   mkdirSync(dirname(REGION_BUNDLE), { recursive: true });
   const result = await build({
-    entryPoints: {
-      "maas-region": resolve(PACKAGE_DIR, "src/main.ts"),
-      index: resolve(PACKAGE_DIR, "src/index.ts"),
-    },
+    entryPoints: { "maas-region": resolve(PACKAGE_DIR, "src/main.ts") },
     outdir: dirname(REGION_BUNDLE),
     splitting: true,
     bundle: true,

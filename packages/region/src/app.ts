@@ -2,9 +2,9 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { registerAuth } from "./auth.ts";
 import { registerBodyParsers } from "./body.ts";
-import type { Clock } from "./clock.ts";
-import type { Db } from "./db/db.ts";
-import { handleError } from "./errors.ts";
+import type { AppDeps, RegionConfig } from "./deps.ts";
+import { handleError, sendRegionError } from "./error-handler.ts";
+import { regionError } from "./errors.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
 import { registerDescribeRoutes } from "./routes/describe.ts";
 import { registerEventsRoutes } from "./routes/events.ts";
@@ -18,37 +18,6 @@ import { registerVersionRoutes } from "./routes/version.ts";
 import { registerWebUi } from "./routes/web-ui.ts";
 import { registerWsRoutes } from "./routes/ws.ts";
 import { API_HASH } from "./services/describe.ts";
-
-export interface RegionConfig {
-  /** Largest hardware payload accepted, after decompression (default 8 MiB). */
-  maxPayloadBytes: number;
-  /** Deploy → Deployed at once instead of at the machine's first push (default false). */
-  deployImmediately: boolean;
-  /** What machines use to reach us (default http://<host>:<port>/MAAS). */
-  publicUrl?: string;
-  /** Where the built agent binaries are (default <repo>/dist/agent). */
-  agentDir?: string;
-  /** The built web UI served at /MAAS/r/ (default <repo>/packages/web/dist); unset: no UI routes. */
-  webDistDir?: string;
-}
-
-export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
-
-export function defaultRegionConfig(overrides: Partial<RegionConfig> = {}): RegionConfig {
-  return { maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES, deployImmediately: false, ...overrides };
-}
-
-export interface AppDeps {
-  db: Db;
-  clock: Clock;
-  config: RegionConfig;
-  /** Fastify's request log (JSON lines); off by default, errors are still reported. */
-  log?: boolean;
-  /**
-   * More routes registered after ours (tests and embedders add their own this way).
-   */
-  extraRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
-}
 
 // Forms and op=signal uploads (which carry the payload twice: .out and combined output) get
 // room for two payloads; the fast push route sets its own, tighter limit.
@@ -86,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a proxy (as behind the rack's nginx) X-Forwarded-* give the scheme and host that
     // describe/ puts in its URIs.
     trustProxy: true,
+    // A malformed URL or an over-long path parameter gets a coded reply too, not fastify's JSON.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   });
   registerBodyParsers(app);
   registerAuth(app, deps.db);
@@ -95,10 +66,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     : undefined;
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, reportInternal));
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .type("text/plain; charset=utf-8")
-      .send(`Not Found: ${request.method} ${request.url.split("?")[0]}`),
+    sendRegionError(
+      reply,
+      regionError("HWS_ROUTE_NOT_FOUND", { method: request.method, path: request.url.split("?")[0] ?? "" }),
+    ),
   );
   // MAAS pretty-prints every JSON answer with 4 spaces; its CLI prints bodies verbatim.
   app.setReplySerializer((payload) => JSON.stringify(payload, null, 4));

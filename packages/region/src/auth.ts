@@ -8,9 +8,9 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { formFields, queryFields } from "./body.ts";
 import type { Db } from "./db/db.ts";
-import { claimNonce } from "./db/tokens.ts";
+import { claimNonce, pruneNonces } from "./db/tokens.ts";
 import { findSessionUser } from "./db/users.ts";
-import { RegionError, unauthorized } from "./errors.ts";
+import { regionError } from "./errors.ts";
 
 export interface PrincipalUser {
   id: number;
@@ -33,14 +33,12 @@ declare module "fastify" {
 export const SESSION_COOKIE = "sessionid";
 
 // MAAS (piston) refuses timestamps more than 300 s old and keeps nonces for as long.
-export const OAUTH_TIMESTAMP_WINDOW_S = 300;
+const OAUTH_TIMESTAMP_WINDOW_S = 300;
 const NONCE_PRUNE_EVERY_MS = 60_000;
 const MAX_NONCE_LENGTH = 255;
 
-const WWW_AUTHENTICATE = { "WWW-Authenticate": 'OAuth realm="OAuth"' };
-
-function oauthError(detail: string): RegionError {
-  return unauthorized(`Authorization Error: '${detail}'`, WWW_AUTHENTICATE);
+function oauthError(detail: string) {
+  return regionError("HWS_OAUTH_REJECTED", { detail });
 }
 
 /**
@@ -57,9 +55,8 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     const now = Date.now();
     if (now - lastPrune > NONCE_PRUNE_EVERY_MS) {
       lastPrune = now;
-      db.query(
-        `DELETE FROM oauth_nonces WHERE created < now() - interval '${OAUTH_TIMESTAMP_WINDOW_S} seconds'`,
-      ).catch(() => {}); // pruning is housekeeping: a failure only delays it to the next minute
+      // Pruning is housekeeping: a failure only delays it to the next minute.
+      pruneNonces(db, OAUTH_TIMESTAMP_WINDOW_S).catch(() => {});
     }
   });
 }
@@ -82,9 +79,7 @@ export async function authenticate(request: FastifyRequest, db: Db): Promise<Pri
 
 async function verifyOAuth(params: OAuthParams, db: Db): Promise<Principal> {
   if (!/^\d{1,15}$/.test(params.timestamp)) {
-    throw new RegionError(400, "oauth_timestamp is not an integer number of seconds", {
-      body: "'Bad Request: the following problems were found among the auth params: oauth_timestamp has an unexpected type'",
-    });
+    throw regionError("HWS_OAUTH_PARAMS_INVALID");
   }
   if (params.version !== undefined && params.version !== "1.0") {
     throw oauthError(`OAuth version ${params.version} not supported.`);
@@ -107,7 +102,7 @@ async function verifyOAuth(params: OAuthParams, db: Db): Promise<Principal> {
   const owner = await claimNonce(db, params.tokenKey, params.nonce);
   if (!owner) throw oauthError(`Invalid access token: ${params.tokenKey}`);
   if (owner.consumerKey !== params.consumerKey) {
-    throw unauthorized("Authorization Error: Invalid API key.", WWW_AUTHENTICATE);
+    throw regionError("HWS_OAUTH_CONSUMER_MISMATCH");
   }
   // MAAS consumers never have a secret, so the expected signature is "&<token_secret>".
   if (!verifyPlaintextSignature(params.signature, "", owner.tokenSecret)) {
@@ -152,14 +147,16 @@ export function requireUser(request: FastifyRequest): PrincipalUser {
   const principal = request.principal;
   if (principal?.kind === "user") return principal.user;
   if (principal?.kind === "machine") {
-    throw unauthorized("Forbidden: this is a machine's metadata token; the REST API needs a user's API key.");
+    throw regionError("HWS_UNAUTHORIZED", {
+      detail: "this is a machine's metadata token; the REST API needs a user's API key.",
+    });
   }
-  throw unauthorized("Forbidden");
+  throw regionError("HWS_UNAUTHORIZED");
 }
 
 export function requireAdmin(request: FastifyRequest): PrincipalUser {
   const user = requireUser(request);
-  if (!user.isSuperuser) throw new RegionError(403, "This method is reserved for admin users.");
+  if (!user.isSuperuser) throw regionError("HWS_ADMIN_REQUIRED");
   return user;
 }
 
@@ -173,6 +170,6 @@ export function requireMachine(request: FastifyRequest): {
   if (principal?.kind === "machine") {
     return { machineId: principal.machineId, systemId: principal.systemId, tokenKey: principal.tokenKey };
   }
-  if (principal?.kind === "user") throw new RegionError(403, "Not authenticated as a known node.");
-  throw unauthorized("Forbidden");
+  if (principal?.kind === "user") throw regionError("HWS_MACHINE_TOKEN_REQUIRED");
+  throw regionError("HWS_UNAUTHORIZED");
 }

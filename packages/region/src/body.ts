@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { badRequest } from "./errors.ts";
+import { type RegionError, regionError } from "./errors.ts";
 
 /** Form fields as fastify gives query strings: one string, or an array for repeated keys. */
 export type FormBody = Record<string, string | string[]>;
@@ -25,6 +25,10 @@ declare module "fastify" {
      */
     rawBody?: boolean;
   }
+}
+
+function malformed(message: string): RegionError {
+  return regionError("HWS_REQUEST_MALFORMED", { message });
 }
 
 // MAAS forms carry a handful of fields; a body with more is a mistake or an attack.
@@ -80,7 +84,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(body.toString("utf8")));
     } catch (error) {
-      done(badRequest(`Body is not valid JSON: ${(error as Error).message}`));
+      done(malformed(`Body is not valid JSON: ${(error as Error).message}`));
     }
   };
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) =>
@@ -105,7 +109,7 @@ function addValue(target: FormBody, name: string, value: string): void {
 }
 
 function tooMany(): Error {
-  return badRequest(`Too many form fields: at most ${MAX_FIELDS} are accepted.`);
+  return malformed(`Too many form fields: at most ${MAX_FIELDS} are accepted.`);
 }
 
 /** `a=1&a=2&b=x` → `{a: ["1","2"], b: "x"}`; malformed escapes are kept literally, never thrown. */
@@ -132,22 +136,22 @@ export interface MultipartResult {
 export function parseMultipart(body: Buffer, contentType: string): MultipartResult {
   const boundary = headerParam(contentType, "boundary");
   if (!boundary) {
-    throw badRequest("multipart/form-data body without a boundary parameter in Content-Type.");
+    throw malformed("multipart/form-data body without a boundary parameter in Content-Type.");
   }
   const delimiter = Buffer.from(`--${boundary}`);
   const fields: FormBody = Object.create(null);
   const files: FormFile[] = [];
   let position = body.indexOf(delimiter);
-  if (position < 0) throw badRequest(`multipart body does not contain its boundary '${boundary}'.`);
+  if (position < 0) throw malformed(`multipart body does not contain its boundary '${boundary}'.`);
   let count = 0;
   for (;;) {
     let cursor = position + delimiter.length;
     if (body[cursor] === 0x2d && body[cursor + 1] === 0x2d) break; // closing "--boundary--"
     const lineEnd = body.indexOf(0x0a, cursor);
-    if (lineEnd < 0) throw badRequest("multipart body ends without its closing boundary.");
+    if (lineEnd < 0) throw malformed("multipart body ends without its closing boundary.");
     cursor = lineEnd + 1;
     const next = findDelimiter(body, delimiter, cursor);
-    if (!next) throw badRequest("multipart body ends without its closing boundary.");
+    if (!next) throw malformed("multipart body ends without its closing boundary.");
     if (++count > MAX_FIELDS) throw tooMany();
     readPart(body.subarray(cursor, next.partEnd), fields, files);
     position = next.delimiterStart;
@@ -188,7 +192,7 @@ function readPart(part: Buffer, fields: FormBody, files: FormFile[]): void {
     headerText = "";
     content = part.subarray(part[0] === 0x0a ? 1 : 2);
   } else if (headerEnd < 0) {
-    throw badRequest("multipart part has no blank line between its headers and its content.");
+    throw malformed("multipart part has no blank line between its headers and its content.");
   } else {
     headerText = part.subarray(0, headerEnd).toString("latin1");
     content = part.subarray(headerEnd + separator);
@@ -197,7 +201,7 @@ function readPart(part: Buffer, fields: FormBody, files: FormFile[]): void {
   const disposition = headers["content-disposition"] ?? "";
   const name = headerParam(disposition, "name");
   if (name === undefined) {
-    throw badRequest(
+    throw malformed(
       'multipart part without a name: each part needs Content-Disposition: form-data; name="…".',
     );
   }
@@ -225,7 +229,7 @@ function parsePartHeaders(text: string): Record<string, string> {
       continue;
     }
     const colon = line.indexOf(":");
-    if (colon <= 0) throw badRequest(`multipart part has a malformed header line: '${line.slice(0, 80)}'.`);
+    if (colon <= 0) throw malformed(`multipart part has a malformed header line: '${line.slice(0, 80)}'.`);
     last = line.slice(0, colon).trim().toLowerCase();
     headers[last] = line.slice(colon + 1).trim();
   }
@@ -237,7 +241,7 @@ function decodeTransfer(content: Buffer, encoding: string | undefined, name: str
   if (kind === "base64") {
     const text = content.toString("latin1").replace(/\s+/g, "");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-      throw badRequest(`multipart part '${name}' says Content-Transfer-Encoding: base64 but is not base64.`);
+      throw malformed(`multipart part '${name}' says Content-Transfer-Encoding: base64 but is not base64.`);
     }
     return Buffer.from(text, "base64");
   }

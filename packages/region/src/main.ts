@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared";
-import { DEFAULT_MAX_PAYLOAD_BYTES } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { type Db, openDatabase } from "./db/db.ts";
+import { countAdmins } from "./db/users.ts";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "./deps.ts";
 import { DEFAULT_AGENT_DIR, startRegion } from "./server.ts";
 import { machineToJson } from "./services/machine-json.ts";
 import { createMachine } from "./services/machines.ts";
@@ -197,12 +198,10 @@ async function start(values: Values, io: MainIo): Promise<number> {
       ),
     },
   });
-  const { rows } = await region.db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM users WHERE is_superuser",
-  );
+  const admins = await countAdmins(region.db);
   io.stderr.write(`maas-region: listening on ${region.url} (${describeDatabase(db)})\n`);
   io.stderr.write(`maas-region: machines reach this region at ${region.config.publicUrl}\n`);
-  if (rows[0]?.n === 0) {
+  if (admins === 0) {
     io.stderr.write("maas-region: no admin yet: run `maas-region createadmin --username U --password P`\n");
   }
   const signal = await io.stopSignal;

@@ -3,9 +3,10 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, HwsError } from "@hwsync/shared";
 import type { FastifyInstance } from "fastify";
-import { type AppDeps, buildApp, defaultRegionConfig, type RegionConfig } from "./app.ts";
+import { buildApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Db, openDatabase } from "./db/db.ts";
+import { type AppDeps, defaultRegionConfig, type RegionConfig } from "./deps.ts";
 import { ensureAdmin } from "./services/users.ts";
 
 export interface StartRegionOptions {
@@ -43,7 +44,7 @@ export interface RunningRegion {
 // src/server.ts and the bundle dist/maas-region.js sit at the same depth below the repo root.
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const DEFAULT_AGENT_DIR = resolve(REPO_ROOT, "dist/agent");
-export const DEFAULT_WEB_DIST_DIR = resolve(REPO_ROOT, "packages/web/dist");
+const DEFAULT_WEB_DIST_DIR = resolve(REPO_ROOT, "packages/web/dist");
 
 /** The address machines can use when we listen on every interface: the first external IPv4. */
 function reachableHost(host: string): string {

@@ -11,7 +11,15 @@ export {
   type RetryPolicy,
   redactUrl,
 } from "./client.ts";
-export { ApiError, codeForStatus, ErrorCode, HwsError, type HwsErrorOptions, isHwsError } from "./errors.ts";
+export {
+  ApiError,
+  codeForStatus,
+  ERROR_CODE_HEADER,
+  ErrorCode,
+  HwsError,
+  type HwsErrorOptions,
+  isHwsError,
+} from "./errors.ts";
 export {
   type ApiCredentials,
   buildAuthorizationHeader,

@@ -68,7 +68,10 @@ export interface EventPage {
   hasOlder: boolean;
 }
 
-/** Events newest first, filtered the way MAAS's `events/?op=query` filters (spec §6). */
+/**
+ * Events newest first, filtered the way MAAS's `events/?op=query` filters
+ * (docs/maas-compatibility.md#events).
+ */
 export async function queryEvents(db: Db, filter: EventFilter): Promise<EventPage> {
   const params: unknown[] = [];
   const param = (value: unknown): string => {
@@ -141,4 +144,19 @@ function filterSql(filter: EventFilter, param: (value: unknown) => string): stri
 
 function normalize(row: EventRow): EventRow {
   return { ...row, id: Number(row.id), created: new Date(row.created) };
+}
+
+/** The machine's latest events of the given types, newest first. */
+export async function recentMachineEvents(
+  db: Db,
+  machineId: number,
+  types: readonly string[],
+  limit: number,
+): Promise<Array<Pick<EventRow, "id" | "type" | "level" | "description" | "created">>> {
+  const { rows } = await db.query<Pick<EventRow, "id" | "type" | "level" | "description" | "created">>(
+    `SELECT id, type, level, description, created FROM events
+      WHERE machine_id = $1 AND type = ANY($2::text[]) ORDER BY id DESC LIMIT $3`,
+    [machineId, types, limit],
+  );
+  return rows.map((row) => ({ ...row, id: Number(row.id), created: new Date(row.created) }));
 }

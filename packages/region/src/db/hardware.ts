@@ -4,8 +4,9 @@ import type {
   PciDeviceSpec,
   Stored,
   UsbDeviceSpec,
-} from "../services/hardware-sync/model.ts";
+} from "../model/hardware.ts";
 import type { Db } from "./db.ts";
+import { type TagState, tagStatesSql } from "./tags.ts";
 
 // The four device tables of 001-core. Rows travel as one jsonb parameter per statement
 // (jsonb_to_recordset), so a sync writes each table with at most one INSERT, one UPDATE and one
@@ -259,12 +260,6 @@ export async function writeDevices(
   });
 }
 
-export interface TagState {
-  id: number;
-  definition: string;
-  attached: boolean;
-}
-
 /**
  * The sync path's read, one round trip: every device of the machine plus the tags that have a
  * definition and whether the machine carries them.
@@ -276,10 +271,7 @@ export async function loadForSync(
   const { rows } = await db.query<Record<string, Array<Record<string, unknown>>>>(
     `SELECT ${aggregate(BLOCK_DEVICES, "b")}, ${aggregate(INTERFACES, "i")},
             ${aggregate(PCI_DEVICES, "p")}, ${aggregate(USB_DEVICES, "u")},
-            (SELECT coalesce(json_agg(json_build_object('id', t.id, 'definition', t.definition,
-                                                        'attached', mt.tag_id IS NOT NULL)), '[]'::json)
-               FROM tags t LEFT JOIN machine_tags mt ON mt.tag_id = t.id AND mt.machine_id = $1
-              WHERE coalesce(t.definition, '') <> '') AS tags`,
+            ${tagStatesSql("$1")} AS tags`,
     [machineId],
     { prepare: true },
   );
@@ -291,4 +283,24 @@ export async function loadForSync(
     usbDevices: row.u!.map((json) => fromJson(USB_DEVICES, json)),
     tags: row.tags as unknown as TagState[],
   };
+}
+
+export interface DroppedDevice {
+  kind: "interface" | "pci_device";
+  name: string;
+  mac: string | null;
+  type: string;
+}
+
+/** Deletes the machine's virtual interfaces and PCI devices; returns what went, by kind and name. */
+export async function deleteVirtualDevices(tx: Db, machineId: number): Promise<DroppedDevice[]> {
+  const { rows } = await tx.query<DroppedDevice>(
+    `WITH i AS (DELETE FROM interfaces WHERE machine_id = $1 AND is_virtual RETURNING name, mac_address, type),
+          p AS (DELETE FROM pci_devices WHERE machine_id = $1 AND is_virtual RETURNING pci_address, hardware_type)
+     SELECT 'interface' AS kind, name, mac_address AS mac, type FROM i
+     UNION ALL SELECT 'pci_device', pci_address, NULL, hardware_type FROM p
+     ORDER BY 1, 2`,
+    [machineId],
+  );
+  return rows;
 }

@@ -1,4 +1,5 @@
 import type { Db } from "./db.ts";
+import type { Param } from "./events.ts";
 
 /** A `machines` row in camelCase, plus the owner's username (joined). */
 export interface MachineRow {
@@ -52,8 +53,24 @@ const WRITABLE = {
 } as const;
 
 export type MachinePatch = Partial<Pick<MachineRow, keyof typeof WRITABLE>>;
+type MachineColumns = Partial<Record<keyof typeof WRITABLE, unknown>>;
 
-export const MACHINE_SELECT = `SELECT m.id, m.system_id AS "systemId", m.hostname, m.status, m.architecture,
+/** `column = $n` for every set field of a patch (system_info as jsonb); undefined leaves a column alone. */
+export function machineSetSql(patch: MachineColumns, param: Param): string[] {
+  const sets: string[] = [];
+  for (const [field, value] of Object.entries(patch)) {
+    const column = Object.hasOwn(WRITABLE, field) ? WRITABLE[field as keyof typeof WRITABLE] : undefined;
+    if (!column || value === undefined) continue;
+    sets.push(
+      field === "systemInfo"
+        ? `${column} = ${param(JSON.stringify(value))}::jsonb`
+        : `${column} = ${param(value)}`,
+    );
+  }
+  return sets;
+}
+
+const MACHINE_SELECT = `SELECT m.id, m.system_id AS "systemId", m.hostname, m.status, m.architecture,
        m.osystem, m.distro_series AS "distroSeries", m.owner_id AS "ownerId", u.username AS "ownerUsername",
        m.power_type AS "powerType", m.enable_hw_sync AS "enableHwSync", m.sync_interval AS "syncInterval",
        m.last_sync AS "lastSync", m.hardware_hash AS "hardwareHash", m.cpu_count AS "cpuCount",
@@ -93,14 +110,8 @@ export async function getMachineById(
 
 /** Writes the given fields (others untouched) and returns the updated row. */
 export async function updateMachine(db: Db, id: number, patch: MachinePatch): Promise<MachineRow> {
-  const sets: string[] = [];
   const params: unknown[] = [id];
-  for (const [field, value] of Object.entries(patch)) {
-    const column = WRITABLE[field as keyof typeof WRITABLE];
-    if (!column || value === undefined) continue;
-    const param = field === "systemInfo" ? JSON.stringify(value) : value;
-    sets.push(`${column} = $${params.push(param)}`);
-  }
+  const sets = machineSetSql(patch, (value) => `$${params.push(value)}`);
   if (sets.length > 0) await db.query(`UPDATE machines SET ${sets.join(", ")} WHERE id = $1`, params);
   const row = await getMachineById(db, id);
   if (!row) throw new Error(`machine ${id} vanished during an update`);
@@ -181,21 +192,4 @@ export async function listMachines(db: Db, filter: MachineFilter = {}): Promise<
     params,
   );
   return rows;
-}
-
-/** Tag names per machine id, for a whole page of machines in one query. */
-export async function loadTagNames(db: Db, machineIds: number[]): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  if (machineIds.length === 0) return out;
-  const { rows } = await db.query<{ machineId: number; name: string }>(
-    `SELECT mt.machine_id AS "machineId", t.name FROM machine_tags mt JOIN tags t ON t.id = mt.tag_id
-      WHERE mt.machine_id = ANY($1::int[]) ORDER BY t.name`,
-    [machineIds],
-  );
-  for (const row of rows) {
-    const list = out.get(row.machineId);
-    if (list) list.push(row.name);
-    else out.set(row.machineId, [row.name]);
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
-import type { Db } from "./db.ts";
 import { MIGRATIONS, type Migration } from "./migrations/index.ts";
+import type { Db } from "./types.ts";
 
 // Any constant works; it only has to be the same in every region process sharing a database.
 const MIGRATION_LOCK_KEY = 0x68777379; // "hwsy"

@@ -139,3 +139,20 @@ export async function getOrCreateMachineToken(db: Db, machineId: number): Promis
 export async function deleteMachineTokens(db: Db, machineId: number): Promise<void> {
   await db.query("DELETE FROM api_tokens WHERE kind = 'machine' AND machine_id = $1", [machineId]);
 }
+
+/** Whether this token still belongs to the machine (a release deletes it). */
+export async function machineTokenExists(db: Db, tokenKey: string, machineId: number): Promise<boolean> {
+  // rows, not rowCount: PGlite reports a SELECT's rowCount as 0.
+  const { rows } = await db.query("SELECT 1 FROM api_tokens WHERE token_key = $1 AND machine_id = $2", [
+    tokenKey,
+    machineId,
+  ]);
+  return rows.length > 0;
+}
+
+/** Forgets nonces older than the timestamp window: a replay of them fails the timestamp check. */
+export async function pruneNonces(db: Db, olderThanSeconds: number): Promise<void> {
+  await db.query(
+    `DELETE FROM oauth_nonces WHERE created < now() - interval '${Math.trunc(olderThanSeconds)} seconds'`,
+  );
+}

@@ -67,6 +67,11 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return rows;
 }
 
+export async function countAdmins(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE is_superuser");
+  return rows[0]?.n ?? 0;
+}
+
 export async function getPasswordHash(
   db: Db,
   username: string,
@@ -93,24 +98,6 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
     [user.username, user.email ?? null, user.passwordHash, user.isSuperuser],
   );
   return rows[0]!;
-}
-
-export async function updateUser(
-  db: Db,
-  id: number,
-  patch: { email?: string | null; passwordHash?: string; isSuperuser?: boolean },
-): Promise<void> {
-  const sets: string[] = [];
-  const params: unknown[] = [id];
-  if (patch.email !== undefined) sets.push(`email = $${params.push(patch.email)}`);
-  if (patch.passwordHash !== undefined) sets.push(`password_hash = $${params.push(patch.passwordHash)}`);
-  if (patch.isSuperuser !== undefined) sets.push(`is_superuser = $${params.push(patch.isSuperuser)}`);
-  if (sets.length === 0) return;
-  await db.query(`UPDATE users SET ${sets.join(", ")} WHERE id = $1`, params);
-}
-
-export async function deleteUser(db: Db, id: number): Promise<void> {
-  await db.query("DELETE FROM users WHERE id = $1", [id]);
 }
 
 // Sessions: the cookie holds a random id; the table holds only its SHA-256, so a database dump

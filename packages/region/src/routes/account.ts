@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { hashSessionId, readCookie, requireUser, SESSION_COOKIE } from "../auth.ts";
 import { firstValue, formFields, requestOp } from "../body.ts";
 import { createUserToken, deleteUserToken, listUserTokens, renameUserToken } from "../db/tokens.ts";
 import { deleteSession, insertSession, pruneSessions } from "../db/users.ts";
-import { badRequest, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import { checkPassword, tokenJson, userJson } from "../services/users.ts";
 
 const SESSION_DAYS = 14;
@@ -14,10 +14,10 @@ async function credentials(request: FastifyRequest, db: AppDeps["db"]) {
   const form = formFields(request);
   const username = firstValue(form, "username");
   const password = firstValue(form, "password");
-  if (!username || !password) throw badRequest("Give both username and password form fields.");
+  if (!username || !password)
+    throw regionError("HWS_BAD_REQUEST", { message: "Give both username and password form fields." });
   const user = await checkPassword(db, username, password);
-  // The issue asks 401 for bad credentials; MAAS's authenticate view says 403 (both mean "refused").
-  if (!user) throw new RegionError(401, "Invalid username or password.");
+  if (!user) throw regionError("HWS_LOGIN_FAILED");
   return { user, form };
 }
 
@@ -61,7 +61,8 @@ export function registerAccountRoutes(app: FastifyInstance, { db }: AppDeps): vo
   app.get("/MAAS/api/2.0/account/", async (request) => {
     const user = requireUser(request);
     const op = requestOp(request);
-    if (op !== "list_authorisation_tokens") throw unrecognisedSignature("GET", op);
+    if (op !== "list_authorisation_tokens")
+      throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const tokens = await listUserTokens(db, user.id);
     return tokens.map((token) => ({
       name: token.name ?? "",
@@ -78,21 +79,23 @@ export function registerAccountRoutes(app: FastifyInstance, { db }: AppDeps): vo
         return tokenJson(await createUserToken(db, user.id, firstValue(form, "name") || null));
       case "delete_authorisation_token": {
         const tokenKey = firstValue(form, "token_key");
-        if (!tokenKey) throw badRequest("No provided token_key!");
-        if (!(await deleteUserToken(db, user.id, tokenKey))) throw notFound("Token");
+        if (!tokenKey) throw regionError("HWS_BAD_REQUEST", { message: "No provided token_key!" });
+        if (!(await deleteUserToken(db, user.id, tokenKey)))
+          throw regionError("HWS_NOT_FOUND", { model: "Token" });
         return reply.code(204).send();
       }
       case "update_token_name": {
         const token = firstValue(form, "token");
         const name = firstValue(form, "name");
-        if (!token || !name) throw badRequest("Give both token and name.");
+        if (!token || !name) throw regionError("HWS_BAD_REQUEST", { message: "Give both token and name." });
         // The token may be given as its key or as the whole consumer:key:secret string.
         const tokenKey = token.includes(":") ? (token.split(":")[1] ?? "") : token;
-        if (!(await renameUserToken(db, user.id, tokenKey, name))) throw notFound("Token");
+        if (!(await renameUserToken(db, user.id, tokenKey, name)))
+          throw regionError("HWS_NOT_FOUND", { model: "Token" });
         return reply.type("text/plain; charset=utf-8").send("Token name updated.");
       }
       default:
-        throw unrecognisedSignature("POST", op);
+        throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
     }
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { describeApi } from "../services/describe.ts";
 
 export function registerDescribeRoutes(app: FastifyInstance, _deps: AppDeps): void {

@@ -1,26 +1,27 @@
 import { type EventsQueryJson, formatMaasEventTime } from "@hwsync/shared";
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireUser } from "../auth.ts";
 import { allValues, type FormBody, firstValue, queryFields, requestOp } from "../body.ts";
 import { type EventFilter, queryEvents } from "../db/events.ts";
-import { badRequest, unrecognisedSignature } from "../errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import { eventTypeDescription } from "../services/events.ts";
 
-// `GET /MAAS/api/2.0/events/?op=query` (spec maas-wire-sync §6).
+// `GET /MAAS/api/2.0/events/?op=query` (docs/maas-compatibility.md#events).
 
-export const EVENTS_DEFAULT_LIMIT = 100;
-export const EVENTS_MAX_LIMIT = 1000;
+const EVENTS_DEFAULT_LIMIT = 100;
+const EVENTS_MAX_LIMIT = 1000;
 
 // MAAS's levels (Python logging numbers); a query asks for a minimum level. AUDIT sits apart:
 // asking for it returns AUDIT events only, and no other level includes them.
 const LEVELS: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
 
-export function levelsFrom(level: string | undefined): string[] {
+function levelsFrom(level: string | undefined): string[] {
   const name = (level ?? "INFO").toUpperCase();
   if (name === "AUDIT") return ["AUDIT"];
   const minimum = LEVELS[name];
-  if (minimum === undefined) throw badRequest(`Unrecognised log level: ${level}`);
+  if (minimum === undefined)
+    throw regionError("HWS_BAD_REQUEST", { message: `Unrecognised log level: ${level}` });
   return Object.keys(LEVELS).filter((key) => LEVELS[key]! >= minimum);
 }
 
@@ -28,24 +29,30 @@ function eventId(query: FormBody, name: string): number | undefined {
   const raw = firstValue(query, name);
   if (raw === undefined || raw === "") return undefined;
   if (!/^\d+$/.test(raw.trim()))
-    throw badRequest(`Invalid ${name}: ${raw} is not an event id (a whole number).`);
+    throw regionError("HWS_BAD_REQUEST", {
+      message: `Invalid ${name}: ${raw} is not an event id (a whole number).`,
+    });
   return Number(raw);
 }
 
-export function parseEventsQuery(query: FormBody): EventFilter {
+function parseEventsQuery(query: FormBody): EventFilter {
   const after = eventId(query, "after");
   const before = eventId(query, "before");
   if (after !== undefined && before !== undefined) {
-    throw badRequest("There is undetermined behaviour when both `after` and `before` are specified.");
+    throw regionError("HWS_BAD_REQUEST", {
+      message: "There is undetermined behaviour when both `after` and `before` are specified.",
+    });
   }
   let limit = EVENTS_DEFAULT_LIMIT;
   const rawLimit = firstValue(query, "limit");
   if (rawLimit !== undefined && rawLimit !== "") {
     if (!/^-?\d+$/.test(rawLimit.trim()))
-      throw badRequest(`Invalid limit: ${rawLimit} is not a whole number.`);
+      throw regionError("HWS_BAD_REQUEST", { message: `Invalid limit: ${rawLimit} is not a whole number.` });
     limit = Number(rawLimit);
     if (limit > EVENTS_MAX_LIMIT) {
-      throw badRequest(`Requested number of events ${limit} is greater than limit: ${EVENTS_MAX_LIMIT}`);
+      throw regionError("HWS_BAD_REQUEST", {
+        message: `Requested number of events ${limit} is greater than limit: ${EVENTS_MAX_LIMIT}`,
+      });
     }
     limit = Math.max(limit, 1);
   }
@@ -77,7 +84,7 @@ export function registerEventsRoutes(app: FastifyInstance, { db }: AppDeps): voi
   app.get("/MAAS/api/2.0/events/", async (request, reply) => {
     const user = requireUser(request);
     const op = requestOp(request);
-    if (op !== "query") throw unrecognisedSignature("GET", op);
+    if (op !== "query") throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const query = queryFields(request);
     const filter = parseEventsQuery(query);
     // Like MAAS's machine visibility: others' machines stay hidden from non-admins.

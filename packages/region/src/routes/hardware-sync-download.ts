@@ -4,8 +4,8 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
-import { RegionError } from "../errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import {
   type AgentEncoding,
   acceptedEncodings,
@@ -32,7 +32,7 @@ const BINARIES: Record<string, string> = {
 };
 
 /** `<repo>/dist/agent`: the directory of the workspace root's package.json, else the cwd's. */
-export function defaultAgentDir(): string {
+function defaultAgentDir(): string {
   let dir = import.meta.dirname;
   for (;;) {
     const manifest = join(dir, "package.json");
@@ -122,7 +122,7 @@ async function encodedBody(
 }
 
 /** If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); either variant's tag matches. */
-export function isNotModified(request: FastifyRequest, file: Pick<AgentFile, "etag" | "mtimeMs">): boolean {
+function isNotModified(request: FastifyRequest, file: Pick<AgentFile, "etag" | "mtimeMs">): boolean {
   const match = request.headers["if-none-match"];
   if (match !== undefined) {
     const tags = match.split(",").map((tag) =>
@@ -148,15 +148,11 @@ export function registerHardwareSyncDownloadRoutes(app: FastifyInstance, deps: A
 
   async function agentFile(arch: string): Promise<AgentFile> {
     const name = BINARIES[arch.toLowerCase()];
-    if (!name)
-      throw new RegionError(404, `Unknown architecture '${arch}'. The agent is built for amd64 and arm64.`);
+    if (!name) throw regionError("HWS_AGENT_ARCH_UNKNOWN", { arch });
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) {
-      throw new RegionError(
-        404,
-        `No agent binary for ${arch}: ${path} does not exist. Build it with \`npm run build:agent\` (add \`-- --all\` for arm64).`,
-      );
+      throw regionError("HWS_AGENT_NOT_BUILT", { arch, path });
     }
     const cached = files.get(path);
     if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached;

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { type PrincipalUser, requireAdmin, requireUser } from "../auth.ts";
 import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
-import { RegionError, unrecognisedSignature, validationError } from "../errors.ts";
-import { deployMachine, parseDeployForm } from "../services/deploy.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
+import { deployMachine } from "../services/deploy.ts";
 import { HISTORY_MAX_LIMIT, hardwareHistory, hardwareView } from "../services/hardware-view.ts";
 import { machineToJson } from "../services/machine-json.ts";
 import { findVisibleMachine, machineToken, releaseMachine } from "../services/machines.ts";
 import { renderVendorData } from "../services/vendor-data.ts";
+import { parseDeployForm } from "./forms/deploy.ts";
 
 type Params = { system_id: string };
 type OpHandler = (
@@ -20,8 +21,10 @@ function historyLimit(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   const limit = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX_LIMIT) {
-    throw validationError({
-      limit: [`'${raw}' is not a valid limit: give a whole number from 1 to ${HISTORY_MAX_LIMIT}.`],
+    throw regionError("HWS_VALIDATION_FAILED", {
+      fields: {
+        limit: [`'${raw}' is not a valid limit: give a whole number from 1 to ${HISTORY_MAX_LIMIT}.`],
+      },
     });
   }
   return limit;
@@ -58,7 +61,9 @@ export function registerMachineRoutes(app: FastifyInstance, deps: AppDeps): void
       const row = await findVisibleMachine(db, user, request.params.system_id);
       // It holds the machine's credentials: only its owner or an admin may read it.
       if (!user.isSuperuser && row.ownerId !== user.id) {
-        throw new RegionError(403, "Only the machine's owner or an admin may read its vendor data.");
+        throw regionError("HWS_FORBIDDEN", {
+          message: "Only the machine's owner or an admin may read its vendor data.",
+        });
       }
       const rendered = await renderVendorData(db, row, deps);
       return typeof rendered === "string"
@@ -91,7 +96,7 @@ export function registerMachineRoutes(app: FastifyInstance, deps: AppDeps): void
       const user = requireUser(request);
       const op = requestOp(request);
       const handler = Object.hasOwn(ops, op ?? "") ? ops[op ?? ""] : undefined;
-      if (!handler) throw unrecognisedSignature(method, op);
+      if (!handler) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: method, op });
       return handler(request, reply, user);
     };
 

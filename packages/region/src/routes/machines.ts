@@ -1,24 +1,20 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireAdmin, requireUser } from "../auth.ts";
 import { formFields, queryFields, requestOp } from "../body.ts";
-import { unauthorized, unrecognisedSignature } from "../errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import { LIST_BATCH, machinesJsonText, machinesToJson, machineToJson } from "../services/machine-json.ts";
-import {
-  createMachine,
-  listVisibleMachines,
-  machineFilterFromQuery,
-  newMachineInputFromForm,
-} from "../services/machines.ts";
+import { createMachine, listVisibleMachines } from "../services/machines.ts";
+import { machineFilterFromQuery, newMachineInputFromForm } from "./forms/machines.ts";
 
 export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppDeps): void {
   app.get("/MAAS/api/2.0/machines/", async (request, reply) => {
     const op = requestOp(request);
     // MAAS has an anonymous machines handler, so an unsigned list is a 400, not a 401.
-    if (request.principal === null) throw unrecognisedSignature("GET", op);
+    if (request.principal === null) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const user = requireUser(request);
-    if (op !== undefined) throw unrecognisedSignature("GET", op);
+    if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const now = clock.now();
     const rows = await listVisibleMachines(db, machineFilterFromQuery(queryFields(request), user, now));
     if (rows.length <= LIST_BATCH) return machinesToJson(db, rows, now);
@@ -29,10 +25,10 @@ export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppD
   });
 
   app.post("/MAAS/api/2.0/machines/", async (request) => {
-    if (request.principal === null) throw unauthorized("Forbidden");
+    if (request.principal === null) throw regionError("HWS_UNAUTHORIZED");
     requireUser(request);
     const op = requestOp(request);
-    if (op !== undefined) throw unrecognisedSignature("POST", op);
+    if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
     requireAdmin(request);
     const row = await createMachine(db, newMachineInputFromForm(formFields(request)), clock);
     return machineToJson(db, row, clock.now());

@@ -1,17 +1,19 @@
 import { CONTENT_HASH_HEADER } from "@hwsync/shared";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireMachine } from "../auth.ts";
 import { firstValue, formFields, queryFields, requestOp } from "../body.ts";
 import { getMachineById } from "../db/machines.ts";
-import { forbidden, notFound, RegionError, unrecognisedSignature } from "../errors.ts";
+import { claimScriptResult } from "../db/script-results.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import { handlePush } from "../services/hardware-sync/push.ts";
-import { fieldReader, handleSignal, parseSignalForm } from "../services/hardware-sync/signal.ts";
+import { handleSignal } from "../services/hardware-sync/signal.ts";
 import { buildScriptsTar, COMMISSIONING_SCRIPT } from "../services/scripts-tar.ts";
 import { renderVendorData } from "../services/vendor-data.ts";
+import { parseSignalForm } from "./forms/signal.ts";
 
 // The machine side of the region: `/MAAS/metadata/{2012-03-01|latest}/…`, authenticated by the
-// machine's own OAuth token (spec maas-wire-sync §1, docs/architecture.md "The fast path").
+// machine's own OAuth token (docs/maas-compatibility.md#metadata-push, docs/architecture.md "The fast path").
 
 const VERSIONS = new Set(["2012-03-01", "latest"]);
 const TEXT = "text/plain; charset=utf-8";
@@ -20,10 +22,7 @@ type VersionRequest = FastifyRequest<{ Params: { version: string } }>;
 
 function checkVersion(request: VersionRequest): void {
   if (!VERSIONS.has(request.params.version)) {
-    throw new RegionError(
-      404,
-      `Unknown metadata version '${request.params.version}'. Use 2012-03-01 or latest.`,
-    );
+    throw regionError("HWS_METADATA_VERSION_UNKNOWN", { version: request.params.version });
   }
 }
 
@@ -37,7 +36,9 @@ function machineFor(request: FastifyRequest): ReturnType<typeof requireMachine> 
   const machine = requireMachine(request);
   const named = firstValue(queryFields(request), "system_id");
   if (named !== undefined && named !== machine.systemId) {
-    throw forbidden(`This token belongs to machine ${machine.systemId}; it cannot act for machine ${named}.`);
+    throw regionError("HWS_FORBIDDEN", {
+      message: `This token belongs to machine ${machine.systemId}; it cannot act for machine ${named}.`,
+    });
   }
   return machine;
 }
@@ -54,13 +55,13 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.post<{ Params: { version: string } }>("/MAAS/metadata/:version/", async (request, reply) => {
     checkVersion(request);
     const op = requestOp(request);
-    if (op !== "signal") throw unrecognisedSignature("POST", op);
+    if (op !== "signal") throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
     const machine = machineFor(request);
-    const form = parseSignalForm(fieldReader(formFields(request)));
+    const signal = parseSignalForm(formFields(request));
     await handleSignal(db, {
       machineId: machine.machineId,
       tokenKey: machine.tokenKey,
-      form,
+      signal,
       files: request.formFiles.map((file) => ({ field: file.field, data: file.data })),
       now: clock.now(),
     });
@@ -74,16 +75,10 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
       return reply.type("application/x-tar").send(await buildScriptsTar(null, clock.now()));
     }
     const { machineId } = requireMachine(request);
-    const { rows } = await db.query<{ id: number; status: string }>(
-      `INSERT INTO script_results (machine_id, name, updated) VALUES ($1, $2, $3)
-       ON CONFLICT (machine_id, name) DO UPDATE SET machine_id = EXCLUDED.machine_id
-       RETURNING id, status`,
-      [machineId, COMMISSIONING_SCRIPT, clock.now()],
-    );
-    const result = rows[0]!;
+    const result = await claimScriptResult(db, machineId, COMMISSIONING_SCRIPT, clock.now());
     const finished = result.status !== "PENDING";
     const tar = await buildScriptsTar(
-      { scriptResultId: Number(result.id), hasStarted: finished, hasFinished: finished },
+      { scriptResultId: result.id, hasStarted: finished, hasFinished: finished },
       clock.now(),
     );
     return reply.type("application/x-tar").send(tar);
@@ -95,7 +90,7 @@ export function registerMetadataRoutes(app: FastifyInstance, deps: AppDeps): voi
       checkVersion(request);
       const { machineId } = requireMachine(request);
       const machine = await getMachineById(db, machineId);
-      if (!machine) throw notFound();
+      if (!machine) throw regionError("HWS_MACHINE_NOT_FOUND");
       const body = await renderVendorData(db, machine, deps, { baseUrl: requestBaseUrl(request) });
       return reply.type("application/x-yaml; charset=utf-8").send(body);
     },

@@ -1,16 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
 import { requireAdmin, requireUser } from "../auth.ts";
 import { type FormBody, firstValue, formFields, parseBoolean, requestOp } from "../body.ts";
 import { getUserById, listUsers } from "../db/users.ts";
-import { notFound, unrecognisedSignature, validationError } from "../errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import { createUser, userJson } from "../services/users.ts";
 
 function isSuperuserField(form: FormBody): boolean {
   const raw = firstValue(form, "is_superuser");
   if (raw === undefined || raw === "") return false;
   const parsed = parseBoolean(raw);
-  if (parsed === undefined) throw validationError({ is_superuser: ["is_superuser must be true or false."] });
+  if (parsed === undefined)
+    throw regionError("HWS_VALIDATION_FAILED", {
+      fields: { is_superuser: ["is_superuser must be true or false."] },
+    });
   return parsed;
 }
 
@@ -20,10 +23,10 @@ export function registerUsersRoutes(app: FastifyInstance, { db }: AppDeps): void
     const op = requestOp(request);
     if (op === "whoami") {
       const row = await getUserById(db, user.id);
-      if (!row) throw notFound("User");
+      if (!row) throw regionError("HWS_NOT_FOUND", { model: "User" });
       return userJson(row);
     }
-    if (op !== undefined) throw unrecognisedSignature("GET", op);
+    if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const rows = user.isSuperuser ? await listUsers(db) : [await getUserById(db, user.id)];
     return rows.flatMap((row) => (row ? [userJson(row)] : []));
   });
@@ -31,11 +34,12 @@ export function registerUsersRoutes(app: FastifyInstance, { db }: AppDeps): void
   app.post("/MAAS/api/2.0/users/", async (request) => {
     const op = requestOp(request);
     requireUser(request);
-    if (op !== undefined) throw unrecognisedSignature("POST", op);
+    if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
     requireAdmin(request);
     const form = formFields(request);
     const username = firstValue(form, "username");
-    if (!username) throw validationError({ username: ["This field is required."] });
+    if (!username)
+      throw regionError("HWS_VALIDATION_FAILED", { fields: { username: ["This field is required."] } });
     const created = await createUser(db, {
       username,
       email: firstValue(form, "email") ?? null,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 
 // The capabilities MAAS 3.x lists, plus ours: clients look for "authenticate-api" before logging
 // in with a password and for "hardware-sync-history" before using our extra machine ops.
@@ -17,8 +17,8 @@ const CAPABILITIES = [
   "hardware-sync-history",
 ];
 
-export const REGION_VERSION = "3.6.0";
-export const REGION_SUBVERSION = "hwsync-0.1.0";
+const REGION_VERSION = "3.6.0";
+const REGION_SUBVERSION = "hwsync-0.1.0";
 
 export function registerVersionRoutes(app: FastifyInstance, _deps: AppDeps): void {
   app.get("/MAAS/api/version/", async (_request, reply) =>

@@ -2,9 +2,11 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sendRegionError } from "../error-handler.ts";
+import { regionError } from "../errors.ts";
 
 /** Where real MAAS serves its UI; vite.config.ts builds with the same `base`. */
-export const WEB_UI_PATH = "/MAAS/r/";
+const WEB_UI_PATH = "/MAAS/r/";
 
 export interface WebUiOptions {
   /** The Vite output folder (packages/web/dist). */
@@ -91,16 +93,14 @@ export function registerWebUi(app: FastifyInstance, options: WebUiOptions): void
     }
     const lastSegment = relative.split("/").pop() ?? "";
     if (!inside || lastSegment.includes(".")) {
-      return reply.code(404).type("text/plain; charset=utf-8").send(`Not found: ${WEB_UI_PATH}${relative}`);
+      return sendRegionError(
+        reply,
+        regionError("HWS_ROUTE_NOT_FOUND", { method: request.method, path: `${WEB_UI_PATH}${relative}` }),
+      );
     }
     const indexPath = resolve(root, "index.html");
     const index = await load(indexPath);
-    if (!index) {
-      return reply
-        .code(503)
-        .type("text/plain; charset=utf-8")
-        .send("The web UI is not built. Run `npm run build -w @hwsync/web`, then reload this page.");
-    }
+    if (!index) return sendRegionError(reply, regionError("HWS_WEB_UI_NOT_BUILT"));
     return send(request, reply, indexPath, index);
   };
 

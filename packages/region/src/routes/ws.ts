@@ -1,17 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
-import type { AppDeps } from "../app.ts";
 import { type PrincipalUser, requireUser } from "../auth.ts";
 import { listMachines } from "../db/machines.ts";
+import { listenForChanges } from "../db/notify.ts";
 import { getUserById } from "../db/users.ts";
-import { databaseErrorReply, RegionError } from "../errors.ts";
-import { listenForChanges } from "../notify.ts";
+import type { AppDeps } from "../deps.ts";
+import { databaseError } from "../error-handler.ts";
+import { hasCode, RegionError } from "../errors.ts";
 import { getConfig, listConfig, setConfig } from "../services/config.ts";
-import { canSee, deployMachine, HW_SYNC_LINUX_ONLY, parseDeployForm } from "../services/deploy.ts";
+import { deployMachine } from "../services/deploy.ts";
 import { wsMachineJson } from "../services/machine-json.ts";
-import { findVisibleMachine, releaseMachine } from "../services/machines.ts";
+import { canSee, findVisibleMachine, releaseMachine } from "../services/machines.ts";
+import { parseDeployForm } from "./forms/deploy.ts";
 
-// MAAS's WebSocket envelope (spec maas-wire-api §5.3): requests {type:0, request_id, method,
+// MAAS's WebSocket envelope (docs/maas-compatibility.md#websocket): requests {type:0, request_id, method,
 // params}, answers {type:1, request_id, rtype:0|1, result|error}, pushes {type:2, name, action, data}.
 const REQUEST = 0;
 const RESPONSE = 1;
@@ -36,12 +38,12 @@ function text(params: Params, name: string): string | undefined {
 
 function errorText(error: unknown): string | null {
   if (error instanceof WsError) return error.message;
-  const database = databaseErrorReply(error);
+  const database = databaseError(error);
   if (database) return database.message;
+  // MAAS's WebSocket words it differently from its REST API.
+  if (hasCode(error, "HWS_HW_SYNC_OS_UNSUPPORTED"))
+    return "enable_hw_sync can only be set on Linux based deploys";
   if (error instanceof RegionError) {
-    if (error.fields?.enable_hw_sync?.includes(HW_SYNC_LINUX_ONLY)) {
-      return "enable_hw_sync can only be set on Linux based deploys";
-    }
     return error.fields ? JSON.stringify(error.fields) : (error.body ?? error.message);
   }
   return null;

@@ -2,8 +2,8 @@ import { hostname } from "node:os";
 import { parseTimeSpan, TIME_SPAN_UNITS } from "@hwsync/shared";
 import { readConfigValues, writeConfigValue } from "../db/config.ts";
 import type { Db } from "../db/db.ts";
-import { validationError } from "../errors.ts";
-import { notifyConfigChanged } from "../notify.ts";
+import { notifyConfigChanged } from "../db/notify.ts";
+import { regionError } from "../errors.ts";
 
 interface ConfigItem {
   defaultValue: () => string;
@@ -11,8 +11,11 @@ interface ConfigItem {
   validate: (value: string) => string | null;
 }
 
-/** MAAS's interval message, with our whole-string match (spec maas-wire-api §5.2, §5.4). */
-export function intervalProblem(value: string): string | null {
+/**
+ * MAAS's interval message, with our whole-string match
+ * (docs/maas-compatibility.md#hardware-sync-interval).
+ */
+function intervalProblem(value: string): string | null {
   let seconds: number;
   try {
     seconds = parseTimeSpan(value);
@@ -44,23 +47,21 @@ const CONFIG_ITEMS: Record<string, ConfigItem> = {
   default_distro_series: { defaultValue: () => "noble", validate: slugProblem("distro series", "noble") },
 };
 
-export const CONFIG_NAMES = Object.keys(CONFIG_ITEMS);
+const CONFIG_NAMES = Object.keys(CONFIG_ITEMS);
 
-export const DEFAULT_SYNC_INTERVAL_SECONDS = 900;
+const DEFAULT_SYNC_INTERVAL_SECONDS = 900;
 
 function itemOrThrow(name: string): ConfigItem {
   // Own keys only: `constructor` or `__proto__` would otherwise find Object.prototype's members (a 500).
   const item = Object.hasOwn(CONFIG_ITEMS, name) ? CONFIG_ITEMS[name] : undefined;
   if (!item) {
-    throw validationError({
-      [name]: [`${name} is not a valid config setting (valid settings are: ${CONFIG_NAMES.join(", ")}).`],
+    throw regionError("HWS_VALIDATION_FAILED", {
+      fields: {
+        [name]: [`${name} is not a valid config setting (valid settings are: ${CONFIG_NAMES.join(", ")}).`],
+      },
     });
   }
   return item;
-}
-
-export function isConfigName(name: string): boolean {
-  return Object.hasOwn(CONFIG_ITEMS, name);
 }
 
 export async function getConfig(db: Db, name: string): Promise<string> {
@@ -83,7 +84,7 @@ export async function listConfig(db: Db): Promise<Array<{ name: string; value: s
  */
 export async function setConfig(db: Db, name: string, value: string, field: string = name): Promise<void> {
   const problem = itemOrThrow(name).validate(value);
-  if (problem) throw validationError({ [field]: [problem] });
+  if (problem) throw regionError("HWS_VALIDATION_FAILED", { fields: { [field]: [problem] } });
   await db.transaction(async (tx) => {
     await writeConfigValue(tx, name, value);
     await notifyConfigChanged(tx, name);

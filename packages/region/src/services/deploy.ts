@@ -1,19 +1,21 @@
-import { NodeStatus, parseIntervalSeconds } from "@hwsync/shared";
+import { NodeStatus } from "@hwsync/shared";
 import type { PrincipalUser } from "../auth.ts";
-import { type FormBody, firstValue, parseBoolean } from "../body.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/db.ts";
 import { getMachineBySystemId, type MachineRow, updateMachine } from "../db/machines.ts";
+import { notifyMachineChanged } from "../db/notify.ts";
 import { getOrCreateMachineToken } from "../db/tokens.ts";
-import { badRequest, conflict, notFound, validationError } from "../errors.ts";
-import { notifyMachineChanged } from "../notify.ts";
+import { regionError } from "../errors.ts";
 import { getConfig, hardwareSyncIntervalSeconds } from "./config.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
+import { canSee } from "./machines.ts";
 
-/** Spec maas-wire-api §4.3: the OSes hardware sync supports (the agent is a Linux binary). */
-export const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
-export const HW_SYNC_LINUX_ONLY = "Hardware sync is only supported for Linux based image deploys.";
+/**
+ * The OSes hardware sync supports (the agent is a Linux binary):
+ * docs/maas-compatibility.md#deploy-release-and-the-machine-token.
+ */
+const HW_SYNC_OSYSTEMS = ["ubuntu", "centos", "rhel", "ol", "custom"];
 
 export interface DeployOptions {
   enableHwSync: boolean;
@@ -24,67 +26,6 @@ export interface DeployOptions {
   /** Decoded user data. */
   userData?: string | null;
   comment?: string;
-}
-
-const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
-/** Deploy form → options. Throws the 400s MAAS gives for each bad field. */
-export function parseDeployForm(form: FormBody): DeployOptions {
-  const rawEnable = firstValue(form, "enable_hw_sync");
-  let enableHwSync = false;
-  if (rawEnable !== undefined) {
-    const parsed = parseBoolean(rawEnable);
-    if (parsed === undefined) throw badRequest("Invalid enable_hw_sync: Value should be 'true' or 'false'");
-    enableHwSync = parsed;
-  }
-  const fields: Record<string, string[]> = {};
-  let syncInterval: number | null = null;
-  const rawInterval = firstValue(form, "sync_interval");
-  if (rawInterval !== undefined && rawInterval !== "") {
-    if (!enableHwSync) {
-      fields.sync_interval = ["sync_interval only applies with enable_hw_sync=true."];
-    } else {
-      try {
-        syncInterval = parseIntervalSeconds(rawInterval);
-      } catch (error) {
-        fields.sync_interval = [(error as Error).message];
-      }
-    }
-  }
-  const osystem = firstValue(form, "osystem") || undefined;
-  const distroSeries = firstValue(form, "distro_series") || undefined;
-  if (osystem !== undefined && !SLUG.test(osystem)) {
-    fields.osystem = [`'${osystem}' is not a valid operating system: use a name such as ubuntu.`];
-  }
-  if (distroSeries !== undefined && !SLUG.test(distroSeries)) {
-    fields.distro_series = [`'${distroSeries}' is not a valid distro series: use a name such as noble.`];
-  }
-  let userData: string | null | undefined;
-  const rawUserData = firstValue(form, "user_data");
-  if (rawUserData !== undefined && rawUserData !== "") {
-    const compact = rawUserData.replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
-      fields.user_data = [
-        "user_data must be base64-encoded (e.g. user_data=$(base64 -w0 cloud-config.yaml)).",
-      ];
-    } else {
-      userData = Buffer.from(compact, "base64").toString("utf8");
-    }
-  }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
-  return {
-    enableHwSync,
-    syncInterval,
-    osystem,
-    distroSeries,
-    userData,
-    comment: firstValue(form, "comment"),
-  };
-}
-
-/** Admins see every machine; others see the ones they own and unowned ones. */
-export function canSee(user: PrincipalUser, row: MachineRow): boolean {
-  return user.isSuperuser || row.ownerId === null || row.ownerId === user.id;
 }
 
 export interface LifecycleContext {
@@ -106,18 +47,18 @@ export async function deployMachine(
 ): Promise<MachineRow> {
   return db.transaction(async (tx) => {
     const row = await getMachineBySystemId(tx, systemId, { forUpdate: true });
-    if (!row || !canSee(user, row)) throw notFound();
+    if (!row || !canSee(user, row)) throw regionError("HWS_MACHINE_NOT_FOUND");
     if (row.status === NodeStatus.READY) {
       if (row.ownerId !== null && row.ownerId !== user.id) {
-        throw conflict("Can't allocate a machine belonging to another user.");
+        throw regionError("HWS_MACHINE_ALLOCATED_TO_OTHER");
       }
     } else if (row.status !== NodeStatus.ALLOCATED) {
-      throw conflict(`Can't deploy a machine that is in the '${statusName(row.status)}' state`);
+      throw regionError("HWS_MACHINE_NOT_DEPLOYABLE", { status: statusName(row.status) });
     }
     const osystem = options.osystem ?? (await getConfig(tx, "default_osystem"));
     const distroSeries = options.distroSeries ?? (await getConfig(tx, "default_distro_series"));
     if (options.enableHwSync && !HW_SYNC_OSYSTEMS.includes(osystem)) {
-      throw validationError({ enable_hw_sync: [HW_SYNC_LINUX_ONLY] });
+      throw regionError("HWS_HW_SYNC_OS_UNSUPPORTED");
     }
     const now = context.clock.now();
     const syncInterval = options.enableHwSync

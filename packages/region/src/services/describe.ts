@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 
-// The API description MAAS serves at describe/ (spec maas-wire-api §3.1). MAAS's own Python CLI
-// builds its whole command tree from it: handler class names become resource names
-// (MachinesHandler → machines), actions with `:param` docs accept key=value arguments (CLI 3.6+).
+// The API description MAAS serves at describe/
+// (docs/maas-compatibility.md#the-api-description-and-maass-cli). MAAS's own Python CLI builds its
+// whole command tree from it: handler class names become resource names (MachinesHandler →
+// machines), actions with `:param` docs accept key=value arguments (CLI 3.6+).
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 type ParamType = "String" | "Int" | "Boolean";

@@ -11,9 +11,10 @@ interface EventTypeInfo {
 }
 
 /**
- * Event types by name (spec maas-wire-sync §4.8). The USB description fixes MAAS's "chage" typo;
- * `NODE_HARDWARE_SYNC_SYSTEM` and `NODE_HARDWARE_SYNC_FAILED` are ours. Hardware-sync events are
- * INFO (MAAS logged them as AUDIT before LP:2062141, which hid them from default queries).
+ * Event types by name (docs/maas-compatibility.md#events). The USB description fixes MAAS's
+ * "chage" typo; `NODE_HARDWARE_SYNC_SYSTEM` and `NODE_HARDWARE_SYNC_FAILED` are ours. Hardware-sync
+ * events are INFO (MAAS logged them as AUDIT before LP:2062141, which hid them from default
+ * queries).
  */
 export const EVENT_TYPES = {
   NODE_HARDWARE_SYNC_BLOCK_DEVICE: {
@@ -81,14 +82,9 @@ export function toEventInsert(input: RecordEventInput): EventInsert {
   };
 }
 
-/** Stores one event (core uses it for deploy/release; the sync path uses recordEvents). */
+/** Stores one event (deploy, release, create); a sync writes its events with its own statement. */
 export async function recordEvent(db: Db, input: RecordEventInput): Promise<void> {
   await insertEvents(db, [toEventInsert(input)]);
-}
-
-/** Stores many events in one statement. */
-export async function recordEvents(db: Db, inputs: RecordEventInput[]): Promise<void> {
-  if (inputs.length > 0) await insertEvents(db, inputs.map(toEventInsert));
 }
 
 const BINARY_UNITS = ["MiB", "GiB", "TiB", "PiB"];

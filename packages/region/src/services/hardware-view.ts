@@ -1,13 +1,15 @@
 import { formatMaasEventTime, formatMaasTimestamp, type HardwareHistoryEntry } from "@hwsync/shared";
 import type { Db } from "../db/db.ts";
+import { recentMachineEvents } from "../db/events.ts";
 import { loadHardware } from "../db/hardware.ts";
+import { listHardwareSyncs } from "../db/hardware-syncs.ts";
 import { getMachineById } from "../db/machines.ts";
-import { notFound } from "../errors.ts";
+import { regionError } from "../errors.ts";
 import { eventTypeDescription } from "./events.ts";
 import { snakeCase } from "./hardware-sync/diff.ts";
 
 /** A stored row in MAAS's wire style: snake_case, without the machine_id. */
-export function deviceJson(row: object): Record<string, unknown> {
+function deviceJson(row: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     if (key !== "machineId") out[snakeCase(key)] = value;
@@ -32,14 +34,10 @@ const HARDWARE_EVENT_TYPES = [
 /** `op=hardware`: the machine's stored hardware and its latest hardware-sync events. */
 export async function hardwareView(db: Db, machineId: number): Promise<Record<string, unknown>> {
   const machine = await getMachineById(db, machineId);
-  if (!machine) throw notFound();
+  if (!machine) throw regionError("HWS_MACHINE_NOT_FOUND");
   const [hardware, events] = await Promise.all([
     loadHardware(db, machineId),
-    db.query<{ id: number; type: string; level: string; description: string; created: Date }>(
-      `SELECT id, type, level, description, created FROM events
-        WHERE machine_id = $1 AND type = ANY($2::text[]) ORDER BY id DESC LIMIT ${RECENT_EVENTS}`,
-      [machineId, HARDWARE_EVENT_TYPES],
-    ),
+    recentMachineEvents(db, machineId, HARDWARE_EVENT_TYPES, RECENT_EVENTS),
   ]);
   return {
     system_id: machine.systemId,
@@ -53,17 +51,17 @@ export async function hardwareView(db: Db, machineId: number): Promise<Record<st
     usb_devices: hardware.usbDevices.map(deviceJson),
     last_sync: formatMaasTimestamp(machine.lastSync),
     hardware_hash: machine.hardwareHash,
-    recent_events: events.rows.map((event) => ({
-      id: Number(event.id),
+    recent_events: events.map((event) => ({
+      id: event.id,
       type: eventTypeDescription(event.type),
       level: event.level,
       description: event.description,
-      created: formatMaasEventTime(new Date(event.created)),
+      created: formatMaasEventTime(event.created),
     })),
   };
 }
 
-export const HISTORY_DEFAULT_LIMIT = 20;
+const HISTORY_DEFAULT_LIMIT = 20;
 export const HISTORY_MAX_LIMIT = 1000;
 
 /** `op=hardware_history`: what each sync changed, newest first. */
@@ -73,20 +71,11 @@ export async function hardwareHistory(
   options: { limit?: number } = {},
 ): Promise<HardwareHistoryEntry[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? HISTORY_DEFAULT_LIMIT), 1), HISTORY_MAX_LIMIT);
-  const { rows } = await db.query<{
-    id: number;
-    created: Date;
-    content_hash: string | null;
-    changes: unknown;
-  }>(
-    `SELECT id, created, content_hash, changes FROM hardware_syncs
-      WHERE machine_id = $1 ORDER BY id DESC LIMIT $2`,
-    [machineId, limit],
-  );
+  const rows = await listHardwareSyncs(db, machineId, limit);
   return rows.map((row) => ({
-    sync_id: Number(row.id),
-    created: formatMaasTimestamp(new Date(row.created))!,
-    content_hash: row.content_hash,
-    changes: row.changes as HardwareHistoryEntry["changes"],
+    sync_id: row.id,
+    created: formatMaasTimestamp(row.created)!,
+    content_hash: row.contentHash,
+    changes: row.changes,
   }));
 }

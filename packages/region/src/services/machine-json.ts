@@ -15,10 +15,11 @@ import {
   type PciDeviceRow,
   type UsbDeviceRow,
 } from "../db/hardware.ts";
-import { loadTagNames, type MachineRow } from "../db/machines.ts";
+import type { MachineRow } from "../db/machines.ts";
+import { loadTagNames } from "../db/tags.ts";
 
-// The REST machine object in MAAS's field names (spec maas-wire-api §4.2). This module is the
-// one place machine rows become wire JSON for the REST API.
+// The REST machine object in MAAS's field names (docs/maas-compatibility.md#machine-object). This
+// module is the one place machine rows become wire JSON for the REST API.
 
 const DOMAIN = "maas";
 
@@ -142,7 +143,7 @@ function usbDeviceJson(systemId: string, device: UsbDeviceRow): Record<string, u
   };
 }
 
-export function hardwareInfo(row: MachineRow): Record<string, string> {
+function hardwareInfo(row: MachineRow): Record<string, string> {
   const info: Record<string, string> = {};
   for (const key of HARDWARE_INFO_KEYS) {
     const value = row.systemInfo?.[key];
@@ -153,7 +154,7 @@ export function hardwareInfo(row: MachineRow): Record<string, string> {
 }
 
 /** The hw-sync fields with REST formats: ISO 8601 UTC timestamps, null when unknown. */
-export function syncFields(row: MachineRow, now: Date): Record<string, unknown> {
+function syncFields(row: MachineRow, now: Date): Record<string, unknown> {
   return {
     enable_hw_sync: row.enableHwSync,
     sync_interval: row.syncInterval,
@@ -258,9 +259,9 @@ export async function* machinesJsonText(db: Db, rows: MachineRow[], now: Date): 
 }
 
 /**
- * A machine for the WebSocket API (spec maas-wire-api §6): dates as `Tue, 24 Nov. 2026 15:55:01`
- * ("" when unknown) and the hw-sync keys only when hw sync is on. We send them in machine.list
- * too (MAAS 3.5+ does not) because the UI's fleet view needs them.
+ * A machine for the WebSocket API (docs/maas-compatibility.md#websocket): dates as
+ * `Tue, 24 Nov. 2026 15:55:01` ("" when unknown) and the hw-sync keys only when hw sync is on. We
+ * send them in machine.list too (MAAS 3.5+ does not) because the UI's fleet view needs them.
  */
 export function wsMachineJson(row: MachineRow, now: Date): Record<string, unknown> {
   const json: Record<string, unknown> = {

@@ -1,7 +1,6 @@
 import { randomInt } from "node:crypto";
-import { NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
+import { NodeStatus } from "@hwsync/shared";
 import type { PrincipalUser } from "../auth.ts";
-import { allValues, type FormBody, firstValue, parseBoolean } from "../body.ts";
 import type { Clock } from "../clock.ts";
 import { type Db, isUniqueViolation } from "../db/db.ts";
 import {
@@ -15,10 +14,9 @@ import {
   type MachineRow,
   updateMachine,
 } from "../db/machines.ts";
+import { notifyMachineChanged } from "../db/notify.ts";
 import { deleteMachineTokens, getMachineToken, type TokenTriple } from "../db/tokens.ts";
-import { conflict, notFound, validationError } from "../errors.ts";
-import { notifyMachineChanged } from "../notify.ts";
-import { canSee } from "./deploy.ts";
+import { regionError } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
 import { dropVirtualDevices } from "./release.ts";
@@ -43,15 +41,6 @@ export interface NewMachineInput {
   architecture?: string;
   macAddresses: string[];
   powerType?: string;
-}
-
-export function newMachineInputFromForm(form: FormBody): NewMachineInput {
-  return {
-    hostname: firstValue(form, "hostname") || undefined,
-    architecture: firstValue(form, "architecture") || undefined,
-    macAddresses: allValues(form, "mac_addresses").flatMap((value) => value.split(/[\s,]+/).filter(Boolean)),
-    powerType: firstValue(form, "power_type") || undefined,
-  };
 }
 
 function normalizeMac(value: string): string {
@@ -101,14 +90,16 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
   if (!/^[a-z0-9_-]{1,32}$/.test(powerType)) {
     fields.power_type = [`'${powerType}' is not a valid power type (e.g. manual, ipmi, redfish).`];
   }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
 
   try {
     return await db.transaction(async (tx) => {
       const used = await findUsedMacs(tx, macs);
       if (used.length > 0) {
-        throw validationError({
-          mac_addresses: used.map((mac) => `MAC address ${mac} already in use on another machine.`),
+        throw regionError("HWS_VALIDATION_FAILED", {
+          fields: {
+            mac_addresses: used.map((mac) => `MAC address ${mac} already in use on another machine.`),
+          },
         });
       }
       let systemId = newSystemId();
@@ -134,53 +125,17 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw validationError({ hostname: [`Node with this Hostname already exists: ${hostname}.`] });
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: { hostname: [`Node with this Hostname already exists: ${hostname}.`] },
+      });
     }
     throw error;
   }
 }
 
-/** `status=deployed`, `status=Failed deployment`, `status=6` → 6. */
-export function parseStatus(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const number = Number(trimmed);
-    return NODE_STATUS_NAMES[number] === undefined ? undefined : number;
-  }
-  const wanted = trimmed.toLowerCase().replace(/[\s-]+/g, "_");
-  for (const [number, name] of Object.entries(NODE_STATUS_NAMES)) {
-    if (name.toLowerCase().replace(/\s+/g, "_") === wanted) return Number(number);
-  }
-  return undefined;
-}
-
-/** The machines list filters MAAS accepts (id, hostname, status) plus our sync_unhealthy. */
-export function machineFilterFromQuery(query: FormBody, user: PrincipalUser, now: Date): MachineFilter {
-  const fields: Record<string, string[]> = {};
-  const statuses: number[] = [];
-  for (const value of allValues(query, "status")) {
-    const status = parseStatus(value);
-    if (status === undefined) {
-      fields.status = [
-        `'${value}' is not a valid status: use a name (new, ready, deploying, deployed, …) or a number.`,
-      ];
-    } else statuses.push(status);
-  }
-  let unhealthy = false;
-  const rawUnhealthy = firstValue(query, "sync_unhealthy");
-  if (rawUnhealthy !== undefined) {
-    const parsed = parseBoolean(rawUnhealthy);
-    if (parsed === undefined) fields.sync_unhealthy = ["sync_unhealthy must be true or false."];
-    else unhealthy = parsed;
-  }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
-  return {
-    systemIds: allValues(query, "id"),
-    hostnames: allValues(query, "hostname"),
-    statuses,
-    syncUnhealthyAt: unhealthy ? now : undefined,
-    visibleToUserId: user.isSuperuser ? undefined : user.id,
-  };
+/** Admins see every machine; others see the ones they own and unowned ones. */
+export function canSee(user: PrincipalUser, row: MachineRow): boolean {
+  return user.isSuperuser || row.ownerId === null || row.ownerId === user.id;
 }
 
 export function listVisibleMachines(db: Db, filter: MachineFilter): Promise<MachineRow[]> {
@@ -190,7 +145,7 @@ export function listVisibleMachines(db: Db, filter: MachineFilter): Promise<Mach
 /** A machine the user may see, else MAAS's 404. */
 export async function findVisibleMachine(db: Db, user: PrincipalUser, systemId: string): Promise<MachineRow> {
   const row = await getMachineBySystemId(db, systemId);
-  if (!row || !canSee(user, row)) throw notFound();
+  if (!row || !canSee(user, row)) throw regionError("HWS_MACHINE_NOT_FOUND");
   return row;
 }
 
@@ -220,10 +175,10 @@ export async function releaseMachine(
 ): Promise<MachineRow> {
   return db.transaction(async (tx) => {
     const row = await getMachineBySystemId(tx, systemId, { forUpdate: true });
-    if (!row || !canSee(user, row)) throw notFound();
+    if (!row || !canSee(user, row)) throw regionError("HWS_MACHINE_NOT_FOUND");
     if (row.status === NodeStatus.READY || row.status === NodeStatus.RELEASING) return row;
     if (!RELEASABLE.includes(row.status)) {
-      throw conflict(`Machine cannot be released in its current state ('${statusName(row.status)}').`);
+      throw regionError("HWS_MACHINE_NOT_RELEASABLE", { status: statusName(row.status) });
     }
     const updated = await updateMachine(tx, row.id, {
       status: NodeStatus.READY,
@@ -254,6 +209,6 @@ export async function releaseMachine(
 /** `op=get_token`: the machine's metadata token or null (admin only; checked by the route). */
 export async function machineToken(db: Db, systemId: string): Promise<TokenTriple | null> {
   const row = await getMachineBySystemId(db, systemId);
-  if (!row) throw notFound();
+  if (!row) throw regionError("HWS_MACHINE_NOT_FOUND");
   return getMachineToken(db, row.id);
 }

@@ -1,5 +1,7 @@
 import type { HardwareChange } from "@hwsync/shared";
 import type { Db } from "../db/db.ts";
+import { deleteVirtualDevices } from "../db/hardware.ts";
+import { insertHardwareSync } from "../db/hardware-syncs.ts";
 
 export interface DroppedDevices {
   interfaces: string[];
@@ -18,19 +20,7 @@ export async function dropVirtualDevices(
   machineId: number,
   at: Date = new Date(),
 ): Promise<DroppedDevices> {
-  const { rows } = await tx.query<{
-    kind: "interface" | "pci_device";
-    name: string;
-    mac: string | null;
-    type: string;
-  }>(
-    `WITH i AS (DELETE FROM interfaces WHERE machine_id = $1 AND is_virtual RETURNING name, mac_address, type),
-          p AS (DELETE FROM pci_devices WHERE machine_id = $1 AND is_virtual RETURNING pci_address, hardware_type)
-     SELECT 'interface' AS kind, name, mac_address AS mac, type FROM i
-     UNION ALL SELECT 'pci_device', pci_address, NULL, hardware_type FROM p
-     ORDER BY 1, 2`,
-    [machineId],
-  );
+  const rows = await deleteVirtualDevices(tx, machineId);
   const dropped: DroppedDevices = { interfaces: [], pciDevices: [] };
   const changes: HardwareChange[] = rows.map((row) => {
     (row.kind === "interface" ? dropped.interfaces : dropped.pciDevices).push(row.name);
@@ -42,10 +32,7 @@ export async function dropVirtualDevices(
     };
   });
   if (changes.length > 0) {
-    await tx.query(
-      "INSERT INTO hardware_syncs (machine_id, created, content_hash, changes) VALUES ($1, $2, NULL, $3::jsonb)",
-      [machineId, at, JSON.stringify(changes)],
-    );
+    await insertHardwareSync(tx, { machineId, created: at, contentHash: null, changes });
   }
   return dropped;
 }

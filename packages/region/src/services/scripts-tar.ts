@@ -1,16 +1,17 @@
 import { pack } from "tar-stream";
 import { AGENT_DEST, fetchAgentShell } from "./vendor-data.ts";
 
-// What MAAS's own on-machine client fetches (spec maas-wire-sync §1.2–1.3): `maas-scripts`, a
-// tar whose index.json lists the scripts to run, and `/MAAS/maas-run-scripts`, the client itself.
+// What MAAS's own on-machine client fetches (docs/maas-compatibility.md#metadata-push):
+// `maas-scripts`, a tar whose index.json lists the scripts to run, and `/MAAS/maas-run-scripts`,
+// the client itself.
 // We list one commissioning script that runs our agent's `collect`, so even the real
 // `maas-run-scripts report-results` reports hardware to this region; and we serve a small
 // launcher in place of the Python client that hands `report-results` to our agent's `run`.
 
 export const COMMISSIONING_SCRIPT = "50-maas-01-commissioning";
 /** Bump when the script text changes, so stored results say which version produced them. */
-export const COMMISSIONING_SCRIPT_VERSION = 1;
-export const SCRIPT_TIMEOUT_SECONDS = 60;
+const COMMISSIONING_SCRIPT_VERSION = 1;
+const SCRIPT_TIMEOUT_SECONDS = 60;
 
 export interface ScriptIndexEntry {
   scriptResultId: number;
@@ -18,7 +19,7 @@ export interface ScriptIndexEntry {
   hasFinished: boolean;
 }
 
-export function commissioningScript(): string {
+function commissioningScript(): string {
   return `#!/bin/sh
 # --- Start MAAS 1.0 script metadata ---
 # name: ${COMMISSIONING_SCRIPT}
@@ -48,7 +49,7 @@ function indent(text: string, by: string): string {
 }
 
 /** `index.json` with the exact keys MAAS's client reads (it crashes without commissioning_scripts). */
-export function scriptsIndex(entry: ScriptIndexEntry | null): Record<string, unknown> {
+function scriptsIndex(entry: ScriptIndexEntry | null): Record<string, unknown> {
   const scripts = entry
     ? [
         {
@@ -79,7 +80,7 @@ export interface TarEntry {
   mode: number;
 }
 
-export function buildTar(entries: TarEntry[], mtime: Date): Promise<Buffer> {
+function buildTar(entries: TarEntry[], mtime: Date): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const archive = pack();
     const chunks: Buffer[] = [];

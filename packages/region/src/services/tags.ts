@@ -1,5 +1,4 @@
 import { ErrorCode, HwsError } from "@hwsync/shared";
-import type { Db } from "../db/db.ts";
 
 /*
  * Automatic tags: a tag whose `definition` is set is attached to every machine whose stored
@@ -33,7 +32,7 @@ import type { Db } from "../db/db.ts";
  *   system_vendor~dell | system_vendor~"hewlett packard"
  */
 
-export const TAG_COLLECTIONS = ["block_devices", "interfaces", "pci_devices", "usb_devices"] as const;
+const TAG_COLLECTIONS = ["block_devices", "interfaces", "pci_devices", "usb_devices"] as const;
 type Collection = (typeof TAG_COLLECTIONS)[number];
 type Op = "=" | "!=" | ">" | ">=" | "<" | "<=" | "~";
 
@@ -268,30 +267,6 @@ export function planTags(
     }
     if (matches && !tag.attached) plan.attach.push(tag.id);
     if (!matches && tag.attached) plan.detach.push(tag.id);
-  }
-  return plan;
-}
-
-/** Re-evaluates every defined tag for one machine now (e.g. after a tag's definition changed). */
-export async function reevaluateTags(db: Db, machineId: number, subject: TagSubject): Promise<TagPlan> {
-  const { rows } = await db.query<{ id: number; definition: string; attached: boolean }>(
-    `SELECT t.id, t.definition, (mt.tag_id IS NOT NULL) AS attached
-       FROM tags t LEFT JOIN machine_tags mt ON mt.tag_id = t.id AND mt.machine_id = $1
-      WHERE coalesce(t.definition, '') <> ''`,
-    [machineId],
-  );
-  const plan = planTags(rows, subject);
-  if (plan.detach.length > 0) {
-    await db.query("DELETE FROM machine_tags WHERE machine_id = $1 AND tag_id = ANY($2::int[])", [
-      machineId,
-      plan.detach,
-    ]);
-  }
-  if (plan.attach.length > 0) {
-    await db.query(
-      "INSERT INTO machine_tags (machine_id, tag_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING",
-      [machineId, plan.attach],
-    );
   }
   return plan;
 }

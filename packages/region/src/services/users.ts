@@ -10,7 +10,7 @@ import {
   type UserRow,
   verifyPassword,
 } from "../db/users.ts";
-import { notFound, validationError } from "../errors.ts";
+import { regionError } from "../errors.ts";
 
 // Django's username rule, which MAAS inherits.
 const USERNAME = /^[\w.@+-]{1,150}$/;
@@ -33,7 +33,7 @@ function checkNewUser(input: NewUserInput): void {
   if (input.password !== undefined && input.password !== null && input.password.length < MIN_PASSWORD) {
     fields.password = [`This password is too short. It must contain at least ${MIN_PASSWORD} characters.`];
   }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
 }
 
 export async function createUser(db: Db, input: NewUserInput): Promise<UserRow> {
@@ -48,7 +48,9 @@ export async function createUser(db: Db, input: NewUserInput): Promise<UserRow> 
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw validationError({ username: ["A user with that username already exists."] });
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: { username: ["A user with that username already exists."] },
+      });
     }
     throw error;
   }
@@ -59,7 +61,11 @@ export async function createAdmin(
   db: Db,
   input: { username: string; password: string; email?: string | null },
 ): Promise<UserRow> {
-  if (!input.password) throw validationError({ password: ["An admin needs a password (--password)."] });
+  if (!input.password) {
+    throw regionError("HWS_VALIDATION_FAILED", {
+      fields: { password: ["An admin needs a password (--password)."] },
+    });
+  }
   return createUser(db, { ...input, isSuperuser: true });
 }
 
@@ -84,7 +90,7 @@ export async function ensureAdmin(
 /** The user's first API key, or a new one when the user has none (`maas-region apikey`). */
 export async function getOrCreateApiKey(db: Db, username: string): Promise<string> {
   const user = await getUserByUsername(db, username);
-  if (!user) throw notFound("User");
+  if (!user) throw regionError("HWS_NOT_FOUND", { model: "User" });
   const [first] = await listUserTokens(db, user.id);
   return formatApiKey({ ...(first ?? (await createUserToken(db, user.id))), consumerSecret: "" });
 }

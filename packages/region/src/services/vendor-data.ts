@@ -7,16 +7,17 @@ import {
   SYSTEMD_UNIT_DIR,
 } from "@hwsync/shared";
 import { stringify } from "yaml";
-import type { AppDeps } from "../app.ts";
 import type { Db } from "../db/db.ts";
 import type { MachineRow } from "../db/machines.ts";
 import { getMachineToken } from "../db/tokens.ts";
-import { conflict } from "../errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { regionError } from "../errors.ts";
 import { hardwareSyncIntervalSeconds } from "./config.ts";
 
-// What a machine deployed with hardware sync gets through cloud-init (spec maas-wire-api §7):
-// MAAS's unit names and credentials file, but the service runs our agent, fetched from the
-// region for the machine's architecture, instead of the Python maas-run-scripts.
+// What a machine deployed with hardware sync gets through cloud-init
+// (docs/maas-compatibility.md#vendor-data): MAAS's unit names and credentials file, but the
+// service runs our agent, fetched from the region for the machine's architecture, instead of the
+// Python maas-run-scripts.
 
 export const AGENT_PATH = "/usr/local/bin/maas-hw-sync";
 export const FETCH_SCRIPT_PATH = "/usr/local/lib/maas-hw-sync/fetch-agent";
@@ -25,14 +26,14 @@ export const TIMER_PATH = `${SYSTEMD_UNIT_DIR}/${HARDWARE_SYNC_TIMER}`;
 export const SERVICE_PATH = `${SYSTEMD_UNIT_DIR}/${HARDWARE_SYNC_SERVICE}`;
 /** Where scripts install the agent; MAAS_HWSYNC_AGENT moves it (tests, unusual images). */
 export const AGENT_DEST = `dest="\${MAAS_HWSYNC_AGENT:-${AGENT_PATH}}"`;
-export const FALLBACK_BASE_URL = "http://localhost:5240/MAAS";
+const FALLBACK_BASE_URL = "http://localhost:5240/MAAS";
 
 /** The units as shared renders them for the agent's `install` too; the service fetches the agent first. */
-export function renderTimerUnit(seconds: number): string {
+function renderTimerUnit(seconds: number): string {
   return renderHardwareSyncTimer({ syncInterval: seconds });
 }
 
-export function renderServiceUnit(baseUrl: string): string {
+function renderServiceUnit(baseUrl: string): string {
   return renderHardwareSyncService({
     stateDirectory: "maas-hw-sync",
     // mayFail: with the region unreachable the installed agent still runs and spools its report.
@@ -98,7 +99,7 @@ export function machineBaseUrl(deps: Pick<AppDeps, "config">, options: VendorDat
 }
 
 /** The cloud-config document (without the `#cloud-config` line) for a hw-sync deploy. */
-export async function renderHardwareSyncCloudConfig(
+async function renderHardwareSyncCloudConfig(
   db: Db,
   machine: MachineRow,
   deps: Pick<AppDeps, "config">,
@@ -107,9 +108,7 @@ export async function renderHardwareSyncCloudConfig(
   if (!machine.enableHwSync) return {};
   const token = await getMachineToken(db, machine.id);
   if (!token) {
-    throw conflict(
-      `Machine ${machine.systemId} has no metadata token, so its agent could not authenticate. Release it and deploy again with enable_hw_sync=true.`,
-    );
+    throw regionError("HWS_MACHINE_TOKEN_MISSING", { systemId: machine.systemId });
   }
   const baseUrl = machineBaseUrl(deps, options);
   const seconds = machine.syncInterval ?? (await hardwareSyncIntervalSeconds(db));

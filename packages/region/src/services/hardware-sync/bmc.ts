@@ -1,8 +1,9 @@
 import { canonicalJson, type HardwareChange } from "@hwsync/shared";
+import { getPowerParameters, savePowerParameters } from "../../db/bmc.ts";
 import type { Db } from "../../db/db.ts";
 import type { MachineRow } from "../../db/machines.ts";
 
-/** `power_type` / `power_parameters` as a signal reports them (spec maas-wire-sync §1.4). */
+/** `power_type` / `power_parameters` as a signal reports them (docs/maas-compatibility.md#signal). */
 export interface BmcReport {
   powerType: string | null;
   powerParameters: Record<string, unknown> | null;
@@ -18,11 +19,7 @@ export async function applyBmc(
   report: BmcReport,
   now: Date,
 ): Promise<{ changes: HardwareChange[]; powerType?: string }> {
-  const { rows } = await tx.query<{ power_parameters: Record<string, unknown> }>(
-    "SELECT power_parameters FROM machine_bmc WHERE machine_id = $1",
-    [machine.id],
-  );
-  const known = rows[0]?.power_parameters;
+  const known = await getPowerParameters(tx, machine.id);
   const details: Record<string, unknown> = {};
   const powerType = report.powerType && report.powerType !== machine.powerType ? report.powerType : undefined;
   if (powerType) details.power_type = { from: machine.powerType, to: powerType };
@@ -35,11 +32,7 @@ export async function applyBmc(
       }
     }
     if (Object.keys(details).some((key) => key !== "power_type")) {
-      await tx.query(
-        `INSERT INTO machine_bmc (machine_id, power_parameters, updated) VALUES ($1, $2::jsonb, $3)
-         ON CONFLICT (machine_id) DO UPDATE SET power_parameters = EXCLUDED.power_parameters, updated = EXCLUDED.updated`,
-        [machine.id, JSON.stringify(report.powerParameters), now],
-      );
+      await savePowerParameters(tx, machine.id, report.powerParameters, now);
     }
   }
   if (Object.keys(details).length === 0) return { changes: [] };

@@ -1,5 +1,4 @@
 import { canonicalJson, type HardwareChange } from "@hwsync/shared";
-import { type MatchLevel, matchDevices } from "./match.ts";
 import type {
   BlockDeviceSpec,
   HardwareState,
@@ -8,7 +7,8 @@ import type {
   PciDeviceSpec,
   Stored,
   UsbDeviceSpec,
-} from "./model.ts";
+} from "../../model/hardware.ts";
+import { type MatchLevel, matchDevices } from "./match.ts";
 import { mergeArchitecture } from "./normalize-machine.ts";
 
 // Stored hardware + reported hardware → the row operations and the list of changes. Pure: the
@@ -142,7 +142,7 @@ const diskKey = (row: BlockDeviceSpec, field: "device_id" | "device_path"): stri
 const serialsAgree = (a: BlockDeviceSpec, b: BlockDeviceSpec): boolean =>
   !a.serial || !b.serial || a.serial === b.serial;
 
-export const BLOCK_DEVICE: DeviceKind<BlockDeviceSpec> = {
+const BLOCK_DEVICE: DeviceKind<BlockDeviceSpec> = {
   kind: "block_device",
   levels: [
     { key: (row) => row.serial },
@@ -158,7 +158,7 @@ export const BLOCK_DEVICE: DeviceKind<BlockDeviceSpec> = {
 
 const LOGICAL = new Set(["bond", "bridge", "vlan"]);
 
-export const INTERFACE: DeviceKind<InterfaceSpec> = {
+const INTERFACE: DeviceKind<InterfaceSpec> = {
   kind: "interface",
   levels: [
     // Bonds, bridges and VLANs borrow their parent's MAC: only their name identifies them.
@@ -177,7 +177,7 @@ export const INTERFACE: DeviceKind<InterfaceSpec> = {
   }),
 };
 
-export const PCI_DEVICE: DeviceKind<PciDeviceSpec> = {
+const PCI_DEVICE: DeviceKind<PciDeviceSpec> = {
   kind: "pci_device",
   levels: [{ key: (row) => `${row.vendorId}:${row.productId}@${row.pciAddress}` }],
   name: (row) => row.pciAddress,
@@ -191,7 +191,7 @@ export const PCI_DEVICE: DeviceKind<PciDeviceSpec> = {
   }),
 };
 
-export const USB_DEVICE: DeviceKind<UsbDeviceSpec> = {
+const USB_DEVICE: DeviceKind<UsbDeviceSpec> = {
   kind: "usb_device",
   levels: [{ key: (row) => `${row.vendorId}:${row.productId}@${row.busAddress}:${row.deviceAddress}` }],
   name: (row) => `${row.busAddress}:${row.deviceAddress}`,

@@ -1,14 +1,14 @@
 import type { Disk, HardwarePayload, NetworkCard, NetworkPort } from "@hwsync/shared";
-import type { BlockDeviceSpec, InterfaceSpec, PciDeviceSpec, UsbDeviceSpec } from "./model.ts";
+import type { BlockDeviceSpec, InterfaceSpec, PciDeviceSpec, UsbDeviceSpec } from "../../model/hardware.ts";
 
-// Payload → device rows, with MAAS's skip rules (spec/maas-wire-sync.md §4.4–4.6). Every list
-// comes out sorted so the same hardware always yields the same rows.
+// Payload → device rows, with MAAS's skip rules (docs/maas-compatibility.md#applying-a-payload).
+// Every list comes out sorted so the same hardware always yields the same rows.
 
 type Resources = HardwarePayload["resources"];
 
-// MAAS ignores disks of 4 MiB and less (§4.5): firmware stubs, empty card readers, virtual media.
+// MAAS ignores disks of 4 MiB and less: firmware stubs, empty card readers, virtual media.
 const MIN_DISK_BYTES = 4 * 1024 * 1024;
-// OpenBMC's USB gadget NIC reports this fixed MAC on every host (§4.4).
+// OpenBMC's USB gadget NIC reports this fixed MAC on every host.
 const OPENBMC_MAC = "02:00:00:00:00:02";
 const PCI_IN_PATH = /^pci-([0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])/;
 
@@ -27,7 +27,7 @@ function text(value: string | null | undefined): string | null {
   return trimmed ? trimmed : null;
 }
 
-export function isSkippedDisk(disk: Disk): boolean {
+function isSkippedDisk(disk: Disk): boolean {
   return (
     disk.read_only ||
     disk.type === "cdrom" ||
@@ -38,7 +38,7 @@ export function isSkippedDisk(disk: Disk): boolean {
 }
 
 /** The PCI function a disk hangs off: reported directly, or read from a `pci-…` by-path name. */
-export function diskPciAddress(disk: Disk): string | null {
+function diskPciAddress(disk: Disk): string | null {
   return disk.pci_address ?? PCI_IN_PATH.exec(disk.device_path ?? "")?.[1] ?? null;
 }
 

@@ -1,7 +1,7 @@
 import type { HardwarePayload } from "@hwsync/shared";
-import type { MachineHardware } from "./model.ts";
+import type { MachineHardware } from "../../model/hardware.ts";
 
-// spec/maas-wire-sync.md §4.2: uname machine → MAAS architecture.
+// uname machine → MAAS architecture (docs/maas-compatibility.md#applying-a-payload).
 const ARCHITECTURES: Record<string, string> = {
   x86_64: "amd64/generic",
   aarch64: "arm64/generic",
@@ -26,7 +26,7 @@ const UBUNTU_CODENAMES: Record<string, string> = {
   "26.04": "resolute",
 };
 
-// Firmware placeholders vendors leave in DMI; MAAS drops the key rather than store them (§4.7).
+// Firmware placeholders vendors leave in DMI; MAAS drops the key rather than store them.
 const PLACEHOLDERS = new Set([
   "0123456789",
   "none",
@@ -81,7 +81,7 @@ function normalizeOs(
 
 type Socket = NonNullable<NonNullable<HardwarePayload["resources"]["cpu"]>["sockets"]>[number];
 
-/** MHz: the `@ 2.40GHz` of the model name, else the highest turbo, else the mean base clock (§4.3). */
+/** MHz: the `@ 2.40GHz` of the model name, else the highest turbo, else the mean base clock. */
 function cpuSpeed(sockets: Socket[]): number {
   for (const socket of sockets) {
     const match = /@\s*([\d.]+)\s*GHz/i.exec(socket.name ?? "");

@@ -1,5 +1,5 @@
 import type { HardwarePayload } from "@hwsync/shared";
-import type { HardwareState } from "./model.ts";
+import type { HardwareState } from "../../model/hardware.ts";
 import {
   normalizeBlockDevices,
   normalizeInterfaces,

@@ -1,15 +1,13 @@
 import { promisify } from "node:util";
 import { gunzip, gunzipSync } from "node:zlib";
 import { type HardwarePayload, hardwarePayloadSchema, ValidationError, validateWith } from "@hwsync/shared";
-import { badRequest, payloadTooLarge, RegionError, validationError } from "../../errors.ts";
-import type { HardwareState } from "./model.ts";
+import { type RegionError, regionError } from "../../errors.ts";
+import type { HardwareState } from "../../model/hardware.ts";
 import { normalizePayload } from "./normalize.ts";
 
 const gunzipAsync = promisify(gunzip);
 /** Compressed bodies up to this size inflate on the event loop (well under a millisecond). */
 const SYNC_INFLATE_LIMIT = 64 * 1024;
-
-export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 /**
  * The uncompressed body. `maxOutputLength` makes zlib stop as soon as the output passes the
@@ -22,14 +20,12 @@ export async function decodeBody(
 ): Promise<Buffer> {
   const kind = (encoding ?? "identity").trim().toLowerCase();
   if (kind === "identity" || kind === "") {
-    if (body.length > maxBytes) throw tooLarge(maxBytes);
+    if (body.length > maxBytes)
+      throw regionError("HWS_PAYLOAD_TOO_LARGE", { limitBytes: maxBytes, hardware: "raw" });
     return body;
   }
   if (kind !== "gzip" && kind !== "x-gzip") {
-    throw new RegionError(
-      415,
-      `Content-Encoding '${encoding}' is not supported; send the body as is or gzip it.`,
-    );
+    throw regionError("HWS_CONTENT_ENCODING_UNSUPPORTED", { encoding: String(encoding) });
   }
   try {
     // A typical push is 3–5 KB of gzip: inflating it inline costs less than the thread-pool round
@@ -37,16 +33,13 @@ export async function decodeBody(
     if (body.length <= SYNC_INFLATE_LIMIT) return gunzipSync(body, { maxOutputLength: maxBytes });
     return await gunzipAsync(body, { maxOutputLength: maxBytes });
   } catch (error) {
-    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
-      throw tooLarge(maxBytes, " once inflated");
-    throw badRequest(`Body says Content-Encoding: gzip but does not inflate: ${(error as Error).message}.`);
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw regionError("HWS_PAYLOAD_TOO_LARGE", { limitBytes: maxBytes, hardware: "inflated" });
+    }
+    throw regionError("HWS_REQUEST_MALFORMED", {
+      message: `Body says Content-Encoding: gzip but does not inflate: ${(error as Error).message}.`,
+    });
   }
-}
-
-function tooLarge(maxBytes: number, how = ""): RegionError {
-  return payloadTooLarge(
-    `Hardware payload is larger than the region's limit of ${maxBytes} bytes${how}. Raise it with maas-region start --max-payload, or drop collector extras.`,
-  );
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -65,7 +58,7 @@ function storableJson(_key: string, value: unknown): unknown {
 
 /** JSON text → a validated payload; 400 with the JSON path of every problem otherwise. */
 export function parsePayload(bytes: Buffer): HardwarePayload {
-  if (bytes.length === 0) throw badRequest("Empty body: send the machine-resources JSON document.");
+  if (bytes.length === 0) throw regionError("HWS_PAYLOAD_NOT_JSON", { parseError: null });
   const text = bytes.toString("utf8");
   let document: unknown;
   try {
@@ -74,23 +67,23 @@ export function parsePayload(bytes: Buffer): HardwarePayload {
     // Decoded UTF-8 has neither, so only a document with \u escapes pays for the reviver.
     document = text.includes("\\u") ? JSON.parse(text, storableJson) : JSON.parse(text);
   } catch (error) {
-    throw badRequest(`Hardware payload is not valid JSON: ${(error as Error).message}`);
+    throw regionError("HWS_PAYLOAD_NOT_JSON", { parseError: (error as Error).message });
   }
   try {
     return validateWith(hardwarePayloadSchema, document, "hardware payload");
   } catch (error) {
-    if (error instanceof ValidationError) throw validationErrorOf(error);
+    if (error instanceof ValidationError) throw inventoryErrorOf(error);
     throw error;
   }
 }
 
-function validationErrorOf(error: ValidationError): RegionError {
+function inventoryErrorOf(error: ValidationError): RegionError {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const path = issue.path || "(root)";
     fields[path] = [...(fields[path] ?? []), issue.message];
   }
-  return validationError(fields);
+  return regionError("HWS_INVENTORY_INVALID", { fields });
 }
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -141,6 +134,6 @@ export function normalizeForStorage(payload: HardwarePayload): HardwareState {
       device.deviceAddress,
     );
   }
-  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (Object.keys(fields).length > 0) throw regionError("HWS_INVENTORY_INVALID", { fields });
   return state;
 }

@@ -2,15 +2,15 @@ import {
   contentHash,
   formatMaasTimestamp,
   NODE_STATUS_NAMES,
-  NodeStatus,
   nextSync,
   type PushResult,
 } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
-import { badRequest, conflict, notFound } from "../../errors.ts";
-import { MACHINE_CHANNEL } from "../../notify.ts";
+import { type HeartbeatRow, writeHeartbeat } from "../../db/heartbeat.ts";
+import { regionError } from "../../errors.ts";
 import { decodeBody, normalizeForStorage, parsePayload } from "./payload.ts";
 import { syncMachine } from "./sync.ts";
+import { checkSyncable } from "./syncable.ts";
 
 // Our fast path (docs/architecture.md): one POST of the whole payload with a content hash.
 
@@ -30,34 +30,6 @@ export interface PushInput {
 
 const HASH = /^sha256:[0-9a-f]{64}$/;
 
-interface Heartbeat {
-  status: number;
-  enable_hw_sync: boolean;
-  last_sync: Date | null;
-  sync_interval: number | null;
-  hardware_hash: string | null;
-}
-
-/**
- * The whole unchanged path in one statement (one implicit transaction): read the machine, and
- * when its stored hash equals the declared one, write last_sync and notify live clients. The
- * UPDATE re-checks its WHERE on the locked row, so it cannot overwrite a concurrent change.
- * A heartbeat commits asynchronously (no wait for the WAL flush; measured 4× the throughput):
- * a crash can lose the last fraction of a second of last_sync values, which the next tick
- * rewrites, and never anything else.
- */
-const HEARTBEAT_SQL = `
-WITH m AS (
-  SELECT id, status, enable_hw_sync, hardware_hash, set_config('synchronous_commit', 'off', true) AS async
-    FROM machines WHERE id = $1
-),
-u AS (
-  UPDATE machines SET last_sync = $3
-   WHERE id = $1 AND hardware_hash = $2 AND enable_hw_sync AND status = ${NodeStatus.DEPLOYED}
-  RETURNING last_sync, sync_interval, pg_notify($4, system_id) AS notified
-)
-SELECT m.status, m.enable_hw_sync, m.hardware_hash, m.async, u.last_sync, u.sync_interval FROM m LEFT JOIN u ON true`;
-
 function result(
   changed: boolean,
   changes: number,
@@ -75,40 +47,28 @@ function result(
   };
 }
 
-async function heartbeat(db: Db, machineId: number, hash: string | null, now: Date): Promise<Heartbeat> {
-  const { rows } = await db.query<Heartbeat>(HEARTBEAT_SQL, [machineId, hash, now, MACHINE_CHANNEL], {
-    name: "hwsync_heartbeat",
-  });
-  if (!rows[0]) throw notFound();
-  return rows[0];
+async function heartbeat(db: Db, machineId: number, hash: string | null, now: Date): Promise<HeartbeatRow> {
+  const row = await writeHeartbeat(db, machineId, hash, now);
+  if (!row) throw regionError("HWS_MACHINE_NOT_FOUND");
+  return row;
 }
 
 export async function handlePush(db: Db, input: PushInput): Promise<PushResult> {
   const declared = input.declaredHash?.trim().toLowerCase();
   if (declared !== undefined && !HASH.test(declared)) {
-    throw badRequest(
-      "Header x-hwsync-content-hash must be sha256:<64 lower-case hex digits> of the uncompressed body.",
-    );
+    throw regionError("HWS_REQUEST_MALFORMED", {
+      message:
+        "Header x-hwsync-content-hash must be sha256:<64 lower-case hex digits> of the uncompressed body.",
+    });
   }
   const row = await heartbeat(db, input.machineId, declared ?? null, input.now);
   if (row.last_sync) return unchanged(declared!, row);
   // Refuse before reading the body: a released or never-enabled machine must not cost a parse.
-  if (row.status !== NodeStatus.DEPLOYED && row.status !== NodeStatus.DEPLOYING) {
-    throw conflict(
-      `Machine ${input.systemId} is ${NODE_STATUS_NAMES[row.status] ?? row.status}: hardware sync is accepted only from Deployed or Deploying machines.`,
-    );
-  }
-  if (!row.enable_hw_sync) {
-    throw conflict(
-      `Hardware sync is not enabled for machine ${input.systemId}. Deploy it with enable_hw_sync=true to report hardware.`,
-    );
-  }
+  checkSyncable({ systemId: input.systemId, status: row.status, enableHwSync: row.enable_hw_sync }, "push");
   const bytes = await decodeBody(input.body, input.contentEncoding, input.maxPayloadBytes);
   const actual = contentHash(bytes);
   if (declared !== undefined && declared !== actual) {
-    throw badRequest(
-      `Content hash mismatch: x-hwsync-content-hash says ${declared} but the uncompressed body hashes to ${actual}.`,
-    );
+    throw regionError("HWS_CONTENT_HASH_MISMATCH", { declared, actual });
   }
   // Without a declared hash, the body's own hash still spares an unchanged payload the parse.
   if (declared === undefined && row.hardware_hash === actual) {
@@ -126,7 +86,7 @@ export async function handlePush(db: Db, input: PushInput): Promise<PushResult> 
   return result(outcome.changes.length > 0, outcome.changes.length, actual, outcome.machine);
 }
 
-function unchanged(hash: string, row: Heartbeat): PushResult {
+function unchanged(hash: string, row: HeartbeatRow): PushResult {
   return result(false, 0, hash, {
     status: row.status,
     lastSync: row.last_sync,

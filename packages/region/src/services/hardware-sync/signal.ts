@@ -1,16 +1,17 @@
 import { contentHash, isHwsError } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
-import type { MachineRow } from "../../db/machines.ts";
-import { badRequest, type RegionError } from "../../errors.ts";
+import { upsertScriptResult } from "../../db/script-results.ts";
+import { hasCode, summarizeFields } from "../../errors.ts";
+import type { HardwareState } from "../../model/hardware.ts";
 import type { RecordEventInput } from "../events.ts";
 import { COMMISSIONING_SCRIPT } from "../scripts-tar.ts";
 import type { BmcReport } from "./bmc.ts";
-import type { HardwareState } from "./model.ts";
 import { normalizeForStorage, parsePayload } from "./payload.ts";
 import { syncMachine } from "./sync.ts";
 
 // `POST /MAAS/metadata/<version>/` with `op=signal`: the real MAAS client's upload
-// (spec maas-wire-sync §1.4–1.6). Decisions where MAAS's behaviour would hurt a deployed machine:
+// (docs/maas-compatibility.md#signal). Decisions where MAAS's behaviour would hurt a deployed
+// machine:
 // - OK and TESTING are accepted (200 OK) but change no state: MAAS would silently move the
 //   machine to Ready/Testing and delete its token without the release steps.
 // - FAILED is answered 200 OK with an error event; MAAS answers 409 and the client retries it
@@ -38,7 +39,8 @@ export interface SignalFile {
   data: Buffer;
 }
 
-export interface SignalForm {
+/** What one op=signal reports about a script run: its form fields, typed. */
+export interface SignalReport {
   status: SignalStatus;
   error: string | null;
   scriptResultId: number | null;
@@ -49,67 +51,10 @@ export interface SignalForm {
   bmc: BmcReport | null;
 }
 
-type Field = (name: string) => string | undefined;
-
-function integer(field: Field, name: string): number | null {
-  const raw = field(name);
-  if (raw === undefined || raw === "") return null;
-  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    throw badRequest(`Invalid ${name}: Enter a whole number.`);
-  }
-  return Number(raw);
-}
-
-/** Validates the fields with MAAS's messages (400 `No provided status!`, `Unknown status: 'X'`, …). */
-export function parseSignalForm(field: Field): SignalForm {
-  const status = field("status");
-  if (status === undefined || status === "") throw badRequest("No provided status!");
-  if (!(SIGNAL_STATUSES as readonly string[]).includes(status))
-    throw badRequest(`Unknown status: '${status}'`);
-  const runtimeText = field("runtime");
-  let runtime: number | null = null;
-  if (runtimeText !== undefined && runtimeText !== "") {
-    runtime = Number(runtimeText);
-    if (!Number.isFinite(runtime)) throw badRequest("Invalid runtime: Enter a number.");
-  }
-  // `result` and `script_result` are legacy spellings of exit_status.
-  const exitStatus =
-    integer(field, "exit_status") ?? integer(field, "result") ?? integer(field, "script_result");
-  let bmc: BmcReport | null = null;
-  const powerType = field("power_type");
-  const powerParameters = field("power_parameters");
-  if (powerType || powerParameters) {
-    let parameters: Record<string, unknown> | null = null;
-    if (powerParameters) {
-      try {
-        parameters = JSON.parse(powerParameters) as Record<string, unknown>;
-      } catch {
-        parameters = null;
-      }
-      if (!parameters || typeof parameters !== "object" || Array.isArray(parameters)) {
-        throw badRequest(
-          'Invalid power_parameters: Enter a JSON object, e.g. {"power_address": "10.0.0.9"}.',
-        );
-      }
-    }
-    bmc = { powerType: powerType || null, powerParameters: parameters };
-  }
-  return {
-    status: status as SignalStatus,
-    error: field("error") ?? null,
-    scriptResultId: integer(field, "script_result_id"),
-    exitStatus,
-    runtime,
-    name: field("name") ?? null,
-    scriptVersionId: integer(field, "script_version_id"),
-    bmc,
-  };
-}
-
 type OutputKind = "stdout" | "stderr" | "result" | "output";
 
 /** `x.out` → stdout, `x.err` → stderr, `x.yaml` → result, anything else → combined output. */
-export function splitFileField(field: string): { script: string; kind: OutputKind } {
+function splitFileField(field: string): { script: string; kind: OutputKind } {
   for (const [suffix, kind] of [
     [".out", "stdout"],
     [".err", "stderr"],
@@ -120,55 +65,18 @@ export function splitFileField(field: string): { script: string; kind: OutputKin
   return { script: field, kind: "output" };
 }
 
-function resultStatus(form: SignalForm, exitStatus: number): string {
-  if (form.status === "TIMEDOUT") return "TIMEDOUT";
-  return form.status === "FAILED" || exitStatus !== 0 ? "FAILED" : "PASSED";
+function resultStatus(signal: SignalReport, exitStatus: number): string {
+  if (signal.status === "TIMEDOUT") return "TIMEDOUT";
+  return signal.status === "FAILED" || exitStatus !== 0 ? "FAILED" : "PASSED";
 }
 
 type Outputs = Partial<Record<OutputKind, Buffer>>;
-
-async function storeResult(
-  tx: Db,
-  machine: MachineRow,
-  form: SignalForm,
-  script: string,
-  outputs: Outputs,
-  status: string,
-  now: Date,
-): Promise<void> {
-  // One result per (machine, script): the id index.json handed out names the same row, and a
-  // client that sends none (or a stale one) still lands on it by name.
-  const values = [
-    machine.id,
-    script,
-    status,
-    form.exitStatus ?? 0,
-    form.runtime,
-    form.scriptVersionId,
-    outputs.stdout ?? null,
-    outputs.stderr ?? null,
-    outputs.output ?? null,
-    outputs.result ?? null,
-    now,
-  ];
-  // Outputs not sent this time keep their stored value (coalesce), as MAAS stores by suffix.
-  const set = `status = $3, exit_status = $4, runtime = $5, script_version_id = $6,
-      stdout = coalesce($7, script_results.stdout), stderr = coalesce($8, script_results.stderr),
-      output = coalesce($9, script_results.output), result = coalesce($10, script_results.result), updated = $11`;
-  await tx.query(
-    `INSERT INTO script_results (machine_id, name, status, exit_status, runtime, script_version_id,
-                                 stdout, stderr, output, result, updated)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (machine_id, name) DO UPDATE SET ${set}`,
-    values,
-  );
-}
 
 export interface SignalInput {
   machineId: number;
   /** The token that authenticated the signal (see SyncRequest.tokenKey). */
   tokenKey?: string;
-  form: SignalForm;
+  signal: SignalReport;
   files: SignalFile[];
   now: Date;
 }
@@ -179,10 +87,10 @@ type Hardware =
   | { kind: "report"; state: HardwareState; contentHash: string }
   | { kind: "invalid"; message: string };
 
-function readHardware(form: SignalForm, files: SignalFile[]): Hardware {
+function readHardware(signal: SignalReport, files: SignalFile[]): Hardware {
   const out = files.find((file) => file.field === `${COMMISSIONING_SCRIPT}.out`);
   // Only a passing run's stdout is hardware; a failed script printed who knows what.
-  if (!out || (form.exitStatus ?? 0) !== 0 || form.status === "FAILED" || form.status === "TIMEDOUT") {
+  if (!out || (signal.exitStatus ?? 0) !== 0 || signal.status === "FAILED" || signal.status === "TIMEDOUT") {
     return { kind: "none" };
   }
   try {
@@ -192,24 +100,20 @@ function readHardware(form: SignalForm, files: SignalFile[]): Hardware {
       contentHash: contentHash(out.data),
     };
   } catch (error) {
-    if (!isHwsError(error)) throw error;
-    const fields = (error as RegionError).fields;
-    const detail = fields
-      ? Object.entries(fields)
-          .map(([path, messages]) => `${path}: ${messages.join(" ")}`)
-          .join("; ")
-      : error.message;
-    return {
-      kind: "invalid",
-      message: /not valid JSON|Empty body/.test(error.message) ? "invalid JSON data" : detail,
-    };
+    // MAAS's own wording for output that is not JSON; schema problems are listed by path.
+    if (hasCode(error, "HWS_PAYLOAD_NOT_JSON")) return { kind: "invalid", message: "invalid JSON data" };
+    if (hasCode(error, "HWS_INVENTORY_INVALID")) {
+      return { kind: "invalid", message: summarizeFields(error.fields ?? {}) };
+    }
+    if (isHwsError(error)) return { kind: "invalid", message: error.message };
+    throw error;
   }
 }
 
 /** Stores the upload, applies the hardware when there is some, and records failures as events. */
 export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
-  const { form, files, now } = input;
-  const hardware = readHardware(form, files);
+  const { signal, files, now } = input;
+  const hardware = readHardware(signal, files);
   const byScript = new Map<string, Outputs>();
   for (const file of files) {
     const { script, kind } = splitFileField(file.field);
@@ -217,20 +121,20 @@ export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
     outputs[kind] = file.data;
     byScript.set(script, outputs);
   }
-  if (byScript.size === 0 && form.name) byScript.set(form.name, {});
+  if (byScript.size === 0 && signal.name) byScript.set(signal.name, {});
   await syncMachine(db, {
     machineId: input.machineId,
     tokenKey: input.tokenKey,
     now,
     wire: "signal",
-    bmc: form.bmc ?? undefined,
+    bmc: signal.bmc ?? undefined,
     report:
       hardware.kind === "report" ? { state: hardware.state, contentHash: hardware.contentHash } : undefined,
     within: async (tx, machine) => {
       const events: RecordEventInput[] = [];
       const who = `${machine.hostname}(${machine.systemId})`;
       for (const [script, outputs] of byScript) {
-        let status = resultStatus(form, form.exitStatus ?? 0);
+        let status = resultStatus(signal, signal.exitStatus ?? 0);
         if (script === COMMISSIONING_SCRIPT && hardware.kind === "invalid") {
           status = "FAILED";
           events.push(
@@ -248,30 +152,31 @@ export async function handleSignal(db: Db, input: SignalInput): Promise<void> {
             },
           );
         }
-        await storeResult(tx, machine, form, script, outputs, status, now);
+        await upsertScriptResult(tx, {
+          machineId: machine.id,
+          name: script,
+          status,
+          exitStatus: signal.exitStatus ?? 0,
+          runtime: signal.runtime,
+          scriptVersionId: signal.scriptVersionId,
+          ...outputs,
+          updated: now,
+        });
       }
-      if (form.status === "FAILED" || form.status === "TIMEDOUT") {
-        const script = form.name ?? [...byScript.keys()][0] ?? "unknown script";
+      if (signal.status === "FAILED" || signal.status === "TIMEDOUT") {
+        const script = signal.name ?? [...byScript.keys()][0] ?? "unknown script";
         const reason =
-          form.error ??
-          (form.status === "TIMEDOUT" ? "timed out" : `exit status ${form.exitStatus ?? "unknown"}`);
+          signal.error ??
+          (signal.status === "TIMEDOUT" ? "timed out" : `exit status ${signal.exitStatus ?? "unknown"}`);
         events.push({
           machine,
           type: "NODE_HARDWARE_SYNC_FAILED",
-          level: form.status === "TIMEDOUT" ? "WARNING" : "ERROR",
-          description: `${who}: hardware sync script '${script}' ${form.status === "TIMEDOUT" ? "timed out" : "failed"}: ${reason}`,
+          level: signal.status === "TIMEDOUT" ? "WARNING" : "ERROR",
+          description: `${who}: hardware sync script '${script}' ${signal.status === "TIMEDOUT" ? "timed out" : "failed"}: ${reason}`,
           at: now,
         });
       }
       return events;
     },
   });
-}
-
-/** The form's value for a name, first of repeats. */
-export function fieldReader(fields: Record<string, string | string[]>): Field {
-  return (name) => {
-    const value = fields[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
 }

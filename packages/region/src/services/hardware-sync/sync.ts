@@ -1,6 +1,5 @@
 import { type HardwareChange, NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
-import { insertEventsSql } from "../../db/events.ts";
 import {
   BLOCK_DEVICES,
   type DeviceTable,
@@ -12,13 +11,15 @@ import {
   writeDevices,
 } from "../../db/hardware.ts";
 import { getMachineById, type MachineRow } from "../../db/machines.ts";
-import { conflict, notFound, unauthorized } from "../../errors.ts";
-import { MACHINE_CHANNEL } from "../../notify.ts";
+import { writeSync } from "../../db/sync.ts";
+import { machineTokenExists } from "../../db/tokens.ts";
+import { regionError } from "../../errors.ts";
+import type { HardwareState, MachineHardware } from "../../model/hardware.ts";
 import { changeEvents, type RecordEventInput, toEventInsert } from "../events.ts";
 import { planTags, type TagPlan } from "../tags.ts";
 import { applyBmc, type BmcReport } from "./bmc.ts";
-import { planSync, type SyncPlan, snakeCase, type TableOps } from "./diff.ts";
-import type { HardwareState, MachineHardware } from "./model.ts";
+import { planSync, type SyncPlan, type TableOps } from "./diff.ts";
+import { checkSyncable, type SyncWire } from "./syncable.ts";
 import { tagSubject } from "./tag-subject.ts";
 
 /** A validated, normalized payload and the hash of the bytes it came from. */
@@ -43,7 +44,7 @@ export interface SyncRequest {
    * "signal" answers machines in states MAAS leaves alone (Ready, Broken, Failed…) with "ignored"
    * instead of a 409, because the real client would retry a refusal for a minute.
    */
-  wire: "push" | "signal";
+  wire: SyncWire;
   /** More work in the same transaction, after the checks; returns events to record with the sync's. */
   within?: (tx: Db, machine: MachineRow) => Promise<RecordEventInput[]>;
 }
@@ -54,50 +55,8 @@ export interface SyncOutcome {
   machine: Pick<MachineRow, "systemId" | "status" | "lastSync" | "syncInterval" | "hardwareHash">;
 }
 
-const SYNCABLE = new Set<number>([NodeStatus.DEPLOYED, NodeStatus.DEPLOYING]);
-// spec maas-wire-sync §1.5: a signal from these is accepted and does nothing.
-const SIGNAL_NO_EFFECT = new Set<number>([
-  NodeStatus.NEW,
-  NodeStatus.READY,
-  NodeStatus.BROKEN,
-  NodeStatus.FAILED_COMMISSIONING,
-  NodeStatus.FAILED_DEPLOYMENT,
-  NodeStatus.FAILED_RELEASING,
-]);
-
 function statusName(status: number): string {
   return NODE_STATUS_NAMES[status] ?? String(status);
-}
-
-/** Refuses (409) a machine that may not report hardware; "ignore" for a no-effect signal. */
-export function checkSyncable(machine: MachineRow, wire: "push" | "signal"): "ok" | "ignore" {
-  if (!SYNCABLE.has(machine.status)) {
-    if (wire === "signal" && SIGNAL_NO_EFFECT.has(machine.status)) return "ignore";
-    if (wire === "signal")
-      throw conflict(`Machine status isn't valid (status is ${statusName(machine.status)})`);
-    throw conflict(
-      `Machine ${machine.systemId} is ${statusName(machine.status)}: hardware sync is accepted only from Deployed or Deploying machines.`,
-    );
-  }
-  if (!machine.enableHwSync) {
-    throw conflict(
-      `Hardware sync is not enabled for machine ${machine.systemId}. Deploy it with enable_hw_sync=true to report hardware.`,
-    );
-  }
-  return "ok";
-}
-
-async function checkTokenStillValid(tx: Db, tokenKey: string, machineId: number): Promise<void> {
-  // rows, not rowCount: PGlite reports a SELECT's rowCount as 0.
-  const { rows } = await tx.query("SELECT 1 FROM api_tokens WHERE token_key = $1 AND machine_id = $2", [
-    tokenKey,
-    machineId,
-  ]);
-  if (rows.length === 0) {
-    throw unauthorized(`Authorization Error: 'Invalid access token: ${tokenKey}'`, {
-      "WWW-Authenticate": 'OAuth realm="OAuth"',
-    });
-  }
 }
 
 function storedMachine(machine: MachineRow): MachineHardware {
@@ -145,74 +104,6 @@ type MachineWrite = Partial<MachineHardware> & {
   powerType?: string;
 };
 
-interface Finish {
-  patch: MachineWrite;
-  events: RecordEventInput[];
-  changes: HardwareChange[];
-  contentHash: string | null;
-  now: Date;
-  tags: TagPlan | null;
-}
-
-/**
- * Everything after the device writes in one statement: the machine row, the events, the history
- * entry, the tag changes and the live-update notification (sent by PostgreSQL at COMMIT).
- */
-async function finish(tx: Db, machine: MachineRow, work: Finish): Promise<SyncOutcome["machine"]> {
-  const params: unknown[] = [machine.id];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const sets: string[] = [];
-  for (const [field, value] of Object.entries(work.patch)) {
-    if (value === undefined) continue;
-    sets.push(
-      field === "systemInfo"
-        ? `system_info = ${param(JSON.stringify(value))}::jsonb`
-        : `${snakeCase(field)} = ${param(value)}`,
-    );
-  }
-  const ctes: string[] = [];
-  ctes.push(
-    sets.length > 0
-      ? `m AS (UPDATE machines SET ${sets.join(", ")} WHERE id = $1 RETURNING system_id, status, last_sync, sync_interval, hardware_hash)`
-      : "m AS (SELECT system_id, status, last_sync, sync_interval, hardware_hash FROM machines WHERE id = $1)",
-  );
-  if (work.events.length > 0) ctes.push(`e AS (${insertEventsSql(work.events.map(toEventInsert), param)})`);
-  if (work.changes.length > 0) {
-    ctes.push(
-      `h AS (INSERT INTO hardware_syncs (machine_id, created, content_hash, changes)
-             VALUES ($1, ${param(work.now)}, ${param(work.contentHash)}, ${param(JSON.stringify(work.changes))}::jsonb))`,
-    );
-  }
-  if (work.tags && work.tags.detach.length > 0) {
-    ctes.push(
-      `td AS (DELETE FROM machine_tags WHERE machine_id = $1 AND tag_id = ANY(${param(work.tags.detach)}::int[]))`,
-    );
-  }
-  if (work.tags && work.tags.attach.length > 0) {
-    ctes.push(
-      `ta AS (INSERT INTO machine_tags (machine_id, tag_id) SELECT $1, unnest(${param(work.tags.attach)}::int[]) ON CONFLICT DO NOTHING)`,
-    );
-  }
-  const written = sets.length > 0 || work.events.length > 0;
-  const notify = written ? `, pg_notify(${param(MACHINE_CHANNEL)}, m.system_id) AS notified` : "";
-  const { rows } = await tx.query<SyncOutcome["machine"]>(
-    `WITH ${ctes.join(",\n")}
-     SELECT m.system_id AS "systemId", m.status, m.last_sync AS "lastSync", m.sync_interval AS "syncInterval",
-            m.hardware_hash AS "hardwareHash"${notify} FROM m`,
-    params,
-    // Built from a fixed set of CTEs and columns: parsed and planned once per connection.
-    { prepare: true },
-  );
-  const row = rows[0]!;
-  return {
-    systemId: row.systemId,
-    status: row.status,
-    lastSync: row.lastSync,
-    syncInterval: row.syncInterval,
-    hardwareHash: row.hardwareHash,
-  };
-}
-
 /**
  * One sync, in one transaction holding the machine's row lock: concurrent syncs, deploys and
  * releases of the machine take turns, and a failure anywhere leaves nothing half-written.
@@ -220,8 +111,10 @@ async function finish(tx: Db, machine: MachineRow, work: Finish): Promise<SyncOu
 export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOutcome> {
   return db.transaction(async (tx) => {
     const machine = await getMachineById(tx, request.machineId, { forUpdate: true });
-    if (!machine) throw notFound();
-    if (request.tokenKey !== undefined) await checkTokenStillValid(tx, request.tokenKey, machine.id);
+    if (!machine) throw regionError("HWS_MACHINE_NOT_FOUND");
+    if (request.tokenKey !== undefined && !(await machineTokenExists(tx, request.tokenKey, machine.id))) {
+      throw regionError("HWS_OAUTH_REJECTED", { detail: `Invalid access token: ${request.tokenKey}` });
+    }
     if (checkSyncable(machine, request.wire) === "ignore") return { ignored: true, changes: [], machine };
     const events = request.within ? await request.within(tx, machine) : [];
     const changes: HardwareChange[] = [];
@@ -258,12 +151,11 @@ export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOut
         at: now,
       });
     }
-    const written = await finish(tx, machine, {
+    const written = await writeSync(tx, machine.id, {
       patch,
-      events: allEvents,
-      changes,
-      contentHash: report?.contentHash ?? null,
-      now,
+      events: allEvents.map(toEventInsert),
+      history:
+        changes.length > 0 ? { created: now, contentHash: report?.contentHash ?? null, changes } : null,
       tags,
     });
     return { ignored: false, changes, machine: written };

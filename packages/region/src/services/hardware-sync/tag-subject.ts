@@ -1,6 +1,6 @@
+import type { HardwareState, MachineHardware } from "../../model/hardware.ts";
 import type { TagSubject } from "../tags.ts";
 import { snakeCase } from "./diff.ts";
-import type { HardwareState, MachineHardware } from "./model.ts";
 
 function record(row: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};

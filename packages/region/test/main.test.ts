@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { POSTGRES_URL, uniqueName } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildRegion } from "../../build.ts";
-import { dropSchema } from "../../src/db/db.ts";
-import { type MainIo, main, parseByteSize } from "../../src/main.ts";
+import { buildRegion } from "../build.ts";
+import { dropSchema } from "../src/db/db.ts";
+import { type MainIo, main, parseByteSize } from "../src/main.ts";
 
-const PACKAGE_DIR = resolve(import.meta.dirname, "../..");
+const PACKAGE_DIR = resolve(import.meta.dirname, "..");
 const NODE = resolve(PACKAGE_DIR, "../../node_modules/.bin/node");
 
 function io(env: Record<string, string> = {}, stopSignal: Promise<string> = new Promise(() => {})) {

@@ -1,8 +1,8 @@
 import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
 import { describe, expect, test } from "vitest";
 import { fakeClock } from "../../src/clock.ts";
-import { withVirtualDevices } from "./fixtures.ts";
-import { deployedMachine, push, snapshot } from "./region.ts";
+import { withVirtualDevices } from "../helpers/fixtures.ts";
+import { deployedMachine, push, snapshot } from "../helpers/sync-region.ts";
 
 type Named = { name: string };
 

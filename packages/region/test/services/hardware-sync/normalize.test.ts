@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { normalizePayload } from "../../src/services/hardware-sync/normalize.ts";
-import { mapArchitecture, mergeArchitecture } from "../../src/services/hardware-sync/normalize-machine.ts";
-import { FIXTURE_NAMES, fixture, parsed, withVirtualDevices } from "./fixtures.ts";
+import { normalizePayload } from "../../../src/services/hardware-sync/normalize.ts";
+import { mapArchitecture, mergeArchitecture } from "../../../src/services/hardware-sync/normalize-machine.ts";
+import { FIXTURE_NAMES, fixture, parsed, withVirtualDevices } from "../../helpers/fixtures.ts";
 
 describe("normalizePayload", () => {
   test.each(FIXTURE_NAMES)("%s normalizes into rows with unique keys", (name) => {

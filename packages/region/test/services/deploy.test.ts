@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import { fakeClock } from "../../src/clock.ts";
 import { getMachineBySystemId, updateMachine } from "../../src/db/machines.ts";
 import { startRegion } from "../../src/server.ts";
-import { addMachine, pythonCliMultipart } from "./helpers.ts";
+import { addMachine, pythonCliMultipart } from "../helpers/api.ts";
 
 type Machine = Record<string, unknown> & { system_id: string };
 

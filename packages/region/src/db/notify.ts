@@ -1,10 +1,10 @@
-import type { Db } from "./db/db.ts";
+import type { Db } from "./db.ts";
 
 // PostgreSQL NOTIFY reaches every region process on the database (PGlite: this process), so a
 // sync handled by one process updates the WebSocket clients of all of them. Inside a
 // transaction the notification is sent at COMMIT, never for a rolled-back change.
 export const MACHINE_CHANNEL = "hwsync_machine";
-export const CONFIG_CHANNEL = "hwsync_config";
+const CONFIG_CHANNEL = "hwsync_config";
 
 /** Tells live clients that a machine's fields changed; call with the transaction that changed it. */
 export async function notifyMachineChanged(db: Db, systemId: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The hardware a machine has, as the region stores it: one spec per device row (the columns of
-// 001-core's device tables, camelCase) plus the machine-level values. `normalize.ts` builds it from
-// a payload, `diff.ts` compares it with the stored rows.
+// 001-core's device tables, camelCase) plus the machine-level values. services/hardware-sync's
+// normalize.ts builds it from a payload and diff.ts compares it with the stored rows; db/ reads
+// and writes it. It sits below both so that db/ never imports a service.
 
 export interface BlockDeviceSpec {
   name: string;

@@ -1,7 +1,7 @@
 import { buildAuthorizationHeader, parseApiKey } from "@hwsync/shared";
 import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
 import { describe, expect, test } from "vitest";
-import { fakeClock } from "../../src/clock.ts";
+import { fakeClock } from "../src/clock.ts";
 
 const WHOAMI = "/MAAS/api/2.0/users/?op=whoami";
 

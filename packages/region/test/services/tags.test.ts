@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { normalizePayload } from "../../src/services/hardware-sync/normalize.ts";
 import { tagSubject } from "../../src/services/hardware-sync/tag-subject.ts";
 import { evaluateTag, parseTagDefinition } from "../../src/services/tags.ts";
-import { fixture, parsed, withVirtualDevices } from "./fixtures.ts";
+import { fixture, parsed, withVirtualDevices } from "../helpers/fixtures.ts";
 
 const state = normalizePayload(parsed(withVirtualDevices()));
 const subject = tagSubject(state.machine, state);

@@ -3,8 +3,8 @@ import { ENGINES, raw, uniqueName, useTestRegion } from "@hwsync/testkit";
 import { beforeAll, describe, expect, test } from "vitest";
 import { fakeClock } from "../../src/clock.ts";
 import { createUser, getOrCreateApiKey } from "../../src/services/users.ts";
-import { changedX86, fixture } from "./fixtures.ts";
-import { deployedMachine, push, type TestMachine } from "./region.ts";
+import { changedX86, fixture } from "../helpers/fixtures.ts";
+import { deployedMachine, push, type TestMachine } from "../helpers/sync-region.ts";
 
 describe.each(ENGINES)("events API on %s", (engine) => {
   const t = useTestRegion({ engine, clock: fakeClock(new Date()) });

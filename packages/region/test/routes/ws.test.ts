@@ -6,7 +6,7 @@ import { fakeClock } from "../../src/clock.ts";
 import { openDatabase } from "../../src/db/db.ts";
 import { getMachineBySystemId, updateMachine } from "../../src/db/machines.ts";
 import { startRegion } from "../../src/server.ts";
-import { addMachine } from "./helpers.ts";
+import { addMachine } from "../helpers/api.ts";
 
 interface Message {
   type: number;

@@ -1,7 +1,7 @@
 import { apiClient, apiFailure, ENGINES, raw, uniqueName, useTestRegion } from "@hwsync/testkit";
 import { describe, expect, test } from "vitest";
 import { fakeClock } from "../../src/clock.ts";
-import { addMachine } from "./helpers.ts";
+import { addMachine } from "../helpers/api.ts";
 
 describe.each(ENGINES)("users/ and the machine ops wired to hardware sync on %s", (engine) => {
   const t = useTestRegion({ engine, clock: fakeClock(new Date()) });

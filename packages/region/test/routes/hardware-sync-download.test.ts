@@ -8,7 +8,7 @@ import { raw, startTestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fakeClock } from "../../src/clock.ts";
 import { renderFetchScript } from "../../src/services/vendor-data.ts";
-import type { SyncRegion } from "./region.ts";
+import type { SyncRegion } from "../helpers/sync-region.ts";
 
 const run = promisify(execFile);
 

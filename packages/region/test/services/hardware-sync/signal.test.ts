@@ -3,9 +3,9 @@ import type { ApiCredentials } from "@hwsync/shared";
 import { ENGINES, type RawResponse, raw, useTestRegion } from "@hwsync/testkit";
 import { extract } from "tar-stream";
 import { describe, expect, test } from "vitest";
-import { fakeClock } from "../../src/clock.ts";
-import { fixture } from "./fixtures.ts";
-import { deployedMachine, push, type SyncRegion, snapshot } from "./region.ts";
+import { fakeClock } from "../../../src/clock.ts";
+import { fixture } from "../../helpers/fixtures.ts";
+import { deployedMachine, push, type SyncRegion, snapshot } from "../../helpers/sync-region.ts";
 
 const SCRIPT = "50-maas-01-commissioning";
 

@@ -1,9 +1,9 @@
 import type { HardwareChange } from "@hwsync/shared";
 import { describe, expect, test } from "vitest";
-import { planSync, type StoredHardware } from "../../src/services/hardware-sync/diff.ts";
-import type { HardwareState, Stored } from "../../src/services/hardware-sync/model.ts";
-import { normalizePayload } from "../../src/services/hardware-sync/normalize.ts";
-import { changedX86, fixture, parsed } from "./fixtures.ts";
+import type { HardwareState, Stored } from "../../../src/model/hardware.ts";
+import { planSync, type StoredHardware } from "../../../src/services/hardware-sync/diff.ts";
+import { normalizePayload } from "../../../src/services/hardware-sync/normalize.ts";
+import { changedX86, fixture, parsed } from "../../helpers/fixtures.ts";
 
 // A stored state as the database would hold it after applying `state`.
 function stored(state: HardwareState): StoredHardware {

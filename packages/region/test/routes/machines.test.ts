@@ -3,7 +3,7 @@ import { apiClient, apiFailure, ENGINES, raw, uniqueMac, uniqueName, useTestRegi
 import { describe, expect, test } from "vitest";
 import { fakeClock } from "../../src/clock.ts";
 import { getMachineBySystemId, updateMachine } from "../../src/db/machines.ts";
-import { addMachine } from "./helpers.ts";
+import { addMachine } from "../helpers/api.ts";
 
 describe.each(ENGINES)("machines/ on %s", (engine) => {
   const t = useTestRegion({ engine, clock: fakeClock(new Date()) });

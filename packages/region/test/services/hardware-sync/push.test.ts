@@ -2,10 +2,10 @@ import { gzipSync } from "node:zlib";
 import { contentHash, formatMaasTimestamp } from "@hwsync/shared";
 import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
 import { describe, expect, test } from "vitest";
-import { fakeClock } from "../../src/clock.ts";
-import { normalizePayload } from "../../src/services/hardware-sync/normalize.ts";
-import { agentBytes, changedX86, FIXTURE_NAMES, fixture, parsed } from "./fixtures.ts";
-import { deployedMachine, push, snapshot, withoutLastSync } from "./region.ts";
+import { fakeClock } from "../../../src/clock.ts";
+import { normalizePayload } from "../../../src/services/hardware-sync/normalize.ts";
+import { agentBytes, changedX86, FIXTURE_NAMES, fixture, parsed } from "../../helpers/fixtures.ts";
+import { deployedMachine, push, snapshot, withoutLastSync } from "../../helpers/sync-region.ts";
 
 describe.each(ENGINES)("hardware push on %s", (engine) => {
   const t = useTestRegion({ engine, clock: fakeClock(new Date()) });

@@ -1,21 +1,13 @@
-import { ErrorCode, HwsError } from "@hwsync/shared";
+import { ERROR_CODE_HEADER, ErrorCode, HwsError } from "@hwsync/shared";
 import { ENGINES, raw, useTestRegion } from "@hwsync/testkit";
 import fc from "fast-check";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { fakeClock } from "../../src/clock.ts";
-import {
-  badRequest,
-  conflict,
-  forbidden,
-  handleError,
-  notFound,
-  payloadTooLarge,
-  unauthorized,
-  validationError,
-} from "../../src/errors.ts";
-import { startRegion } from "../../src/server.ts";
-import { addMachine } from "./helpers.ts";
+import { fakeClock } from "../src/clock.ts";
+import { handleError } from "../src/error-handler.ts";
+import { regionError } from "../src/errors.ts";
+import { startRegion } from "../src/server.ts";
+import { addMachine } from "./helpers/api.ts";
 
 describe("handleError", () => {
   const app = Fastify();
@@ -23,25 +15,25 @@ describe("handleError", () => {
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, (e) => reported.push(e)));
   const routes: Record<string, () => never> = {
     validation: () => {
-      throw validationError({ hostname: ["bad"] });
+      throw regionError("HWS_VALIDATION_FAILED", { fields: { hostname: ["bad"] } });
     },
     bad: () => {
-      throw badRequest("No provided name!");
+      throw regionError("HWS_BAD_REQUEST", { message: "No provided name!" });
     },
     missing: () => {
-      throw notFound();
+      throw regionError("HWS_MACHINE_NOT_FOUND");
     },
     conflict: () => {
-      throw conflict("Can't deploy a machine that is in the 'Deployed' state");
+      throw regionError("HWS_MACHINE_NOT_DEPLOYABLE", { status: "Deployed" });
     },
     forbidden: () => {
-      throw forbidden();
+      throw regionError("HWS_FORBIDDEN");
     },
     unauthorized: () => {
-      throw unauthorized("Forbidden", { "WWW-Authenticate": 'OAuth realm="OAuth"' });
+      throw regionError("HWS_UNAUTHORIZED");
     },
     large: () => {
-      throw payloadTooLarge("too big");
+      throw regionError("HWS_PAYLOAD_TOO_LARGE", { limitBytes: 16 });
     },
     shared: () => {
       throw new HwsError(ErrorCode.TIME_SPAN_INVALID, "'x' is not a valid interval");
@@ -60,7 +52,7 @@ describe("handleError", () => {
     ["conflict", 409, "text/plain; charset=utf-8", "Can't deploy a machine that is in the 'Deployed' state"],
     ["forbidden", 403, "text/plain; charset=utf-8", ""],
     ["unauthorized", 401, "text/plain; charset=utf-8", "Forbidden"],
-    ["large", 413, "text/plain; charset=utf-8", "too big"],
+    ["large", 413, "text/plain; charset=utf-8", "Request body is larger than the limit of 16 bytes."],
     ["shared", 400, "text/plain; charset=utf-8", "'x' is not a valid interval"],
     ["bug", 500, "text/plain; charset=utf-8", "Internal server error"],
   ])("/%s answers %i %s %j", async (name, status, type, body) => {
@@ -70,6 +62,21 @@ describe("handleError", () => {
       type,
       body,
     ]);
+  });
+
+  test.each([
+    ["validation", "HWS_VALIDATION_FAILED"],
+    ["bad", "HWS_BAD_REQUEST"],
+    ["missing", "HWS_MACHINE_NOT_FOUND"],
+    ["conflict", "HWS_MACHINE_NOT_DEPLOYABLE"],
+    ["forbidden", "HWS_FORBIDDEN"],
+    ["unauthorized", "HWS_UNAUTHORIZED"],
+    ["large", "HWS_PAYLOAD_TOO_LARGE"],
+    ["shared", "HWS_BAD_REQUEST"],
+    ["bug", "HWS_INTERNAL_ERROR"],
+  ])("/%s names its code %s in X-Hwsync-Error-Code", async (name, code) => {
+    const response = await app.inject({ url: `/${name}` });
+    expect(response.headers[ERROR_CODE_HEADER]).toBe(code);
   });
 
   test("only the uncoded error is reported as a bug, and its message never reaches the client", async () => {

@@ -18,7 +18,7 @@ import { describe, expect, onTestFinished, test } from "vitest";
 import { parse } from "yaml";
 import { fakeClock } from "../../src/clock.ts";
 import { AGENT_PATH } from "../../src/services/vendor-data.ts";
-import { deployedMachine } from "./region.ts";
+import { deployedMachine } from "../helpers/sync-region.ts";
 
 const run = promisify(execFile);
 

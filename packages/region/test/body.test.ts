@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { headerParam, parseBoolean, parseMultipart, parseUrlEncoded } from "../../src/body.ts";
-import { RegionError } from "../../src/errors.ts";
-import { pythonCliMultipart } from "./helpers.ts";
+import { headerParam, parseBoolean, parseMultipart, parseUrlEncoded } from "../src/body.ts";
+import { RegionError } from "../src/errors.ts";
+import { pythonCliMultipart } from "./helpers/api.ts";
 
 describe("parseMultipart", () => {
   test("decodes the base64 text parts MAAS's Python CLI sends", () => {
