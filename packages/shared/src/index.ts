@@ -11,7 +11,18 @@ export {
   type RetryPolicy,
   redactUrl,
 } from "./client.ts";
-export { ApiError, codeForStatus, ErrorCode, HwsError, type HwsErrorOptions, isHwsError } from "./errors.ts";
+export {
+  ApiError,
+  codeForStatus,
+  ErrorCode,
+  EXIT_BUG,
+  HwsError,
+  type HwsErrorOptions,
+  InterruptedError,
+  type InterruptSignal,
+  isHwsError,
+  isInterrupted,
+} from "./errors.ts";
 export {
   type ApiCredentials,
   buildAuthorizationHeader,
