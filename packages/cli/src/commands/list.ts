@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { CommandContext } from "../context.ts";
-import type { RenderKit } from "../output.ts";
 import { cell } from "../render/format.ts";
+import type { RenderKit } from "../render/kit.ts";
 
 export interface ProfileSummary {
   name: string;
@@ -42,7 +42,6 @@ function renderProfiles(profiles: ProfileSummary[], kit: RenderKit): string {
 
 export function listCommand(ctx: CommandContext): Command {
   return new Command("list")
-    .summary("List the stored profiles")
     .option("--show-keys", "print whole API keys (MAAS's CLI always does; we mask the secret by default)")
     .addHelpText("after", "\nExamples:\n  $ maas list\n  $ maas list --show-keys --format json")
     .action(async (options: { showKeys?: boolean }) => {

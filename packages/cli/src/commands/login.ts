@@ -99,7 +99,6 @@ export async function login(
 
 export function loginCommand(ctx: CommandContext): Command {
   return new Command("login")
-    .summary("Log in to a MAAS region and store the profile")
     .argument("<profile>", "a name for this login, used as the first word of later commands")
     .argument("<url>", "the region, e.g. http://region:5240/MAAS/")
     .argument("[key]", "the API key consumer:token:secret, '-' to read it from stdin, empty for anonymous")

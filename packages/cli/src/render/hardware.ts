@@ -1,5 +1,5 @@
-import type { RenderKit } from "../output.ts";
 import { cell, detail, formatBytes, section } from "./format.ts";
+import type { RenderKit } from "./kit.ts";
 
 type Row = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import type { MachineJson } from "@hwsync/shared/wire/machine";
 import { isHwSyncEnabled, type SyncHealth, syncHealth } from "../health.ts";
-import type { RenderKit, Style } from "../output.ts";
 import { cell, detail, formatInterval, formatRelative } from "./format.ts";
+import type { RenderKit, Style } from "./kit.ts";
 
 /** Machine JSON as the CLI reads it: any MAAS version, so every field may be missing. */
 export type MachineLike = Partial<MachineJson> & Record<string, unknown>;

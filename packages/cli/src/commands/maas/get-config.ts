@@ -21,7 +21,6 @@ export async function getConfig(ctx: CommandContext, name: string): Promise<unkn
 
 export function getConfigCommand(ctx: CommandContext): Command {
   return new Command("get-config")
-    .summary("Show a region setting, e.g. hardware_sync_interval")
     .argument("<name=NAME...>", "the setting: name=hardware_sync_interval (or just hardware_sync_interval)")
     .addHelpText("after", "\nExamples:\n  $ maas admin maas get-config name=hardware_sync_interval")
     .action(async (args: string[]) => {

@@ -50,7 +50,6 @@ export async function setConfig(ctx: CommandContext, name: string, value: string
 
 export function setConfigCommand(ctx: CommandContext): Command {
   return new Command("set-config")
-    .summary("Change a region setting (admin), e.g. hardware_sync_interval")
     .argument("<name=NAME value=VALUE...>", "the setting and its new value")
     .addHelpText(
       "after",

@@ -15,7 +15,6 @@ export async function readHardwareHistory(
 
 export function hardwareHistoryCommand(ctx: CommandContext): Command {
   return new Command("hardware-history")
-    .summary("Show what each hardware sync of a machine changed, and when")
     .argument("<system_id>")
     .addHelpText("after", "\nExamples:\n  $ maas admin machine hardware-history abc123")
     .action(async (systemId: string) =>

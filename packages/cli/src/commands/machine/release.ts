@@ -35,7 +35,6 @@ export async function release(
 
 export function releaseCommand(ctx: CommandContext): Command {
   return new Command("release")
-    .summary("Release a machine (turns hardware sync off and revokes the machine's token)")
     .argument("<system_id>")
     .argument("[data...]", "extra name=value parameters, e.g. erase=true")
     .option("--comment <text>", "why the machine is released (kept in its event log)")
