@@ -33,11 +33,11 @@ test("maas --help lists every builtin with its usage and summary", async () => {
   expect(help.code).toBe(0);
   for (const verb of BUILTINS) {
     expect(help.stdout).toMatch(
-      new RegExp(`^  ${verb.name} ${escape(verb.usage)} +${escape(verb.summary)}$`, "m"),
+      new RegExp(`^  ${verb.name} ${escapeRegExp(verb.usage)} +${escapeRegExp(verb.summary)}$`, "m"),
     );
   }
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

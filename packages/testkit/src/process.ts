@@ -76,6 +76,17 @@ export function runProcess(
   });
 }
 
+/** Runs a command to completion and returns its result; a non-zero exit throws, with its output. */
+export async function runChecked(
+  command: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<ProcessResult> {
+  const result = await runProcess(command, args, options);
+  if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${describeResult(result)}`);
+  return result;
+}
+
 /** A result for an assertion message: the command's own words are the best diagnosis. */
 export function describeResult(result: ProcessResult): string {
   return `exit ${result.code ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;

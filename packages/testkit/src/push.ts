@@ -64,19 +64,25 @@ function originOf(target: PushTarget): { origin: string } {
   return typeof target === "string" ? { origin: target } : target;
 }
 
+export interface PushReply extends RawResponse {
+  /** `sha256:…` of the uncompressed bytes sent. */
+  hash: string;
+}
+
 /** POSTs a document to the fast path as the agent does: canonical JSON, gzip, content hash, OAuth. */
-export function signedPush(
+export async function signedPush(
   target: PushTarget,
   creds: ApiCredentials | null,
   document: unknown,
   options: PushOptions = {},
-): Promise<RawResponse> {
+): Promise<PushReply> {
   const push = encodePush(document, options);
-  return raw(originOf(target), {
+  const reply = await raw(originOf(target), {
     path: `${HARDWARE_SYNC_PATH}${options.query ?? ""}`,
     body: push.body,
     headers: signedHeaders(push, creds),
   });
+  return Object.assign(reply, { hash: push.hash });
 }
 
 /** A file part: its field name, its bytes, and its filename (default: the field name). */
