@@ -1,6 +1,7 @@
 // Test helpers: a real region on 127.0.0.1 (PGlite or PostgreSQL), fixtures, process runners for
 // the built binaries, and what a machine sends the region. Tests only; nothing here ships.
-// Scripts import the vitest-free parts by subpath: `@hwsync/testkit/process`, `…/push`, `…/sysfs-tree`.
+// Scripts import the vitest-free parts by subpath: `@hwsync/testkit/fixtures`, `…/process`,
+// `…/push`, `…/sysfs/*` (the fake sysfs trees the agent tests and the bench collect from).
 export { FIXTURES_DIR, fixture, fixtureNames, REPO_ROOT } from "./fixtures.ts";
 export { type RawRequest, type RawResponse, raw } from "./http.ts";
 export {

@@ -214,17 +214,20 @@ export const BUILT = {
 };
 
 export interface CliRunOptions extends RunOptions {
-  /** MAAS_HWSYNC_CONFIG_DIR: where the profiles live. */
-  configDir: string;
-  /** The `maas` to run (default: the built one); tests build their own into a temp dir. */
-  bin?: string;
+  /** MAAS_HWSYNC_CONFIG_DIR: where the profiles live (default: the user's, as `maas` decides). */
+  configDir?: string;
 }
 
-/** Runs `maas ARGS` under this Node (24), with colours off and its own config dir. */
-export function runCli(args: string[], options: CliRunOptions): Promise<ProcessResult> {
-  const { configDir, bin = BUILT.cli, env, ...rest } = options;
-  return runProcess(process.execPath, [bin, ...args], {
+/** Runs the built `maas ARGS` under this Node (24), with colours off. */
+export function runCli(args: string[], options: CliRunOptions = {}): Promise<ProcessResult> {
+  const { configDir, env, ...rest } = options;
+  return runProcess(process.execPath, [BUILT.cli, ...args], {
     ...rest,
-    env: { ...process.env, NO_COLOR: "1", MAAS_HWSYNC_CONFIG_DIR: configDir, ...env },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      ...(configDir === undefined ? {} : { MAAS_HWSYNC_CONFIG_DIR: configDir }),
+      ...env,
+    },
   });
 }

@@ -1,5 +1,5 @@
 import { type HardwarePayloadInput, hardwarePayloadSchema } from "@hwsync/shared";
-import { fixture } from "@hwsync/testkit";
+import { fixture } from "@hwsync/testkit/fixtures";
 
 // Machine-resources documents for simulated machines, as our agent would send them: 4–24 disks
 // (SATA, SAS, NVMe, with partitions), 2–8 NICs (some SR-IOV with VFs), 20–60 PCI functions and
