@@ -30,7 +30,7 @@ function withoutGlobals(words: string[]): string[] {
 }
 
 /** Candidates for the last word of `words` (which starts with the program name). */
-export async function completeWords(ctx: CommandContext, words: string[]): Promise<string[]> {
+async function completeWords(ctx: CommandContext, words: string[]): Promise<string[]> {
   const typed = words.slice(1);
   const previous = typed.at(-2);
   const partial = typed.at(-1) ?? "";

@@ -1,7 +1,7 @@
 import { ErrorCode, HwsError } from "@hwsync/shared/errors";
 import type { Renderer, RenderKit, Style } from "./render/kit.ts";
 
-export const FORMATS = ["json", "yaml", "table"] as const;
+const FORMATS = ["json", "yaml", "table"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface OutStream {

@@ -12,7 +12,7 @@ import {
   type Verb,
 } from "./registry.ts";
 
-export const VERSION: string = packageJson.version;
+const VERSION: string = packageJson.version;
 
 const ROOT_HELP_AFTER = `
 Run an API action with a stored profile:

@@ -2,14 +2,11 @@ export {
   ApiClient,
   type ApiClientOptions,
   type ApiResponse,
-  DEFAULT_RETRY,
   type FilePart,
   normalizeApiUrl,
   type Params,
-  paramsToPairs,
   type RequestOptions,
   type RetryPolicy,
-  redactUrl,
 } from "./client.ts";
 export {
   ApiError,
@@ -42,7 +39,6 @@ export {
   isSyncHealthy,
   nextSync,
   parseMaasTimestamp,
-  SYNC_GRACE_FACTOR,
 } from "./sync-health.ts";
 export {
   type ExecArgv,
@@ -71,7 +67,6 @@ export {
 export {
   type MachineCredentials,
   type MachineCredentialsFile,
-  machineCredentialsSchema,
   parseMachineCredentials,
   renderMachineCredentials,
 } from "./wire/credentials.ts";
@@ -82,7 +77,6 @@ export {
   type HardwarePayload,
   type HardwarePayloadInput,
   hardwarePayloadSchema,
-  KERNEL_ARCHITECTURES,
   type MemoryInfo,
   type NetworkCard,
   type NetworkPort,
@@ -95,20 +89,13 @@ export {
 export {
   type EventJson,
   type EventsQueryJson,
-  eventSchema,
-  eventsQuerySchema,
   type HardwareChange,
   type HardwareHistoryEntry,
-  hardwareChangeSchema,
-  hardwareHistoryEntrySchema,
   type MachineJson,
   type MachineToken,
-  machineListSchema,
   machineSchema,
-  machineTokenSchema,
   NODE_STATUS_NAMES,
   NodeStatus,
-  whoamiSchema,
 } from "./wire/machine.ts";
 export {
   CONTENT_HASH_HEADER,

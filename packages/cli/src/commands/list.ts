@@ -12,13 +12,13 @@ export interface ProfileSummary {
 }
 
 /** `ck:tk:secret` → `ck:tk:****`: enough to tell keys apart, not enough to use one. */
-export function maskKey(key: string | null): string | null {
+function maskKey(key: string | null): string | null {
   if (key === null) return null;
   const parts = key.split(":");
   return parts.length === 3 ? `${parts[0]}:${parts[1]}:****` : "****";
 }
 
-export async function listProfiles(ctx: CommandContext, showKeys: boolean): Promise<ProfileSummary[]> {
+async function listProfiles(ctx: CommandContext, showKeys: boolean): Promise<ProfileSummary[]> {
   return (await ctx.profiles.list()).map((profile) => ({
     name: profile.name,
     url: profile.url,

@@ -9,7 +9,7 @@ import { type Profile, validateProfileName } from "../profiles.ts";
 import { serverText } from "../report-error.ts";
 
 /** First line of stdin (`maas login admin URL -`), so keys never appear in `ps` or shell history. */
-export async function readKeyFromStdin(stdin: InStream): Promise<string> {
+async function readKeyFromStdin(stdin: InStream): Promise<string> {
   let text = "";
   for await (const chunk of stdin) {
     text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");

@@ -5,7 +5,7 @@ import type { ApiCredentials } from "../oauth.ts";
 import { ValidationError, validateWith } from "./validate.ts";
 
 // /etc/maas/maas-machine-creds.yml (spec/maas-wire-api.md §7.4): keys sorted, block style.
-export const machineCredentialsSchema = z.looseObject({
+const machineCredentialsSchema = z.looseObject({
   reporting: z.looseObject({
     maas: z.looseObject({
       consumer_key: z.string().min(1),

@@ -15,7 +15,7 @@ export interface TreeShape {
   usb: number;
 }
 
-export const BIG_SERVER: TreeShape = { disks: 64, nics: 32, pfs: 8, vfsPerPf: 3, pci: 200, usb: 50 };
+const BIG_SERVER: TreeShape = { disks: 64, nics: 32, pfs: 8, vfsPerPf: 3, pci: 200, usb: 50 };
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
 

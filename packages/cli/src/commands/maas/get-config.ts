@@ -5,7 +5,7 @@ import type { CommandContext } from "../../context.ts";
 import { MAAS_PATH } from "../../paths.ts";
 
 /** `name=X` (classic) or a bare `X`; one name per call, as MAAS's `get_config` takes. */
-export function configName(args: string[]): string {
+function configName(args: string[]): string {
   const bare = args.filter((arg) => !arg.includes("="));
   const name = bare.length > 0 ? bare[0] : lastValue(parseDataArgs(args), "name");
   if (!name || bare.length > 1) {

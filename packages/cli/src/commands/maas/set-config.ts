@@ -10,7 +10,7 @@ import { MAAS_PATH } from "../../paths.ts";
  * must be a whole h/m/s span (real MAAS accepts any valid prefix, so `1 month` would become 60 s).
  * A bare number of seconds is sent as the equivalent span, because MAAS refuses plain numbers.
  */
-export function toSetConfigParams(args: string[]): { name: string; value: string; converted: boolean } {
+function toSetConfigParams(args: string[]): { name: string; value: string; converted: boolean } {
   const data = parseDataArgs(args);
   const name = lastValue(data, "name");
   const value = lastValue(data, "value");

@@ -6,7 +6,7 @@ import { detail } from "../../render/format.ts";
 import type { RenderKit } from "../../render/kit.ts";
 
 /** The machine's metadata OAuth token, or null when it has none (e.g. never deployed). */
-export async function getToken(ctx: CommandContext, systemId: string): Promise<MachineToken> {
+async function getToken(ctx: CommandContext, systemId: string): Promise<MachineToken> {
   const api = await ctx.api();
   return (await api.get<MachineToken>(machinePath(systemId), "get_token")).body;
 }

@@ -5,10 +5,7 @@ import { machinePath } from "../../paths.ts";
 import { renderHardwareHistory } from "../../render/history.ts";
 
 /** What each hardware sync changed, newest first (`op=hardware_history`, our region only). */
-export async function readHardwareHistory(
-  ctx: CommandContext,
-  systemId: string,
-): Promise<HardwareHistoryEntry[]> {
+async function readHardwareHistory(ctx: CommandContext, systemId: string): Promise<HardwareHistoryEntry[]> {
   const api = await ctx.api();
   return (await api.get<HardwareHistoryEntry[]>(machinePath(systemId), "hardware_history")).body;
 }

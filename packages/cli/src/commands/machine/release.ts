@@ -10,7 +10,7 @@ export interface ReleaseOptions {
 }
 
 /** `--comment` plus any classic `key=value` (erase=true, force=true …), in order. */
-export function toReleaseParams(options: ReleaseOptions, data: string[]): Array<[string, string]> {
+function toReleaseParams(options: ReleaseOptions, data: string[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   if (options.comment !== undefined) pairs.push(["comment", options.comment]);
   for (const arg of parseDataArgs(data)) {

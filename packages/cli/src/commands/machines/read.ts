@@ -11,7 +11,7 @@ export interface ListOptions {
 }
 
 /** Fleet view: machines with hardware sync on whose last sync is overdue (or never came). */
-export function filterSyncUnhealthy(machines: MachineLike[], now: Date): MachineLike[] {
+function filterSyncUnhealthy(machines: MachineLike[], now: Date): MachineLike[] {
   return machines.filter((machine) => syncHealth(machine, now) === "unhealthy");
 }
 
