@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Db } from "@hwsync/region";
 import { type ApiCredentials, HARDWARE_SYNC_PATH, parseApiKey } from "@hwsync/shared";
-import { BUILT, fixture, REPO_ROOT, raw, runChecked, startProcess, uniqueMac } from "@hwsync/testkit";
+import { BUILT, fixture, REPO_ROOT, raw, runChecked, startWhenReady, uniqueMac } from "@hwsync/testkit";
 
 /** `HWSYNC_RELIABILITY=long` runs every test longer and with more cases (local runs). */
 export const LONG = process.env.HWSYNC_RELIABILITY === "long";
@@ -265,14 +265,13 @@ export async function spawnRegion(options: {
     ...(options.log ? ["--log"] : []),
     ...(options.args ?? []),
   ];
-  const region = startProcess(process.execPath, args, { env: { ...process.env, ...options.env } });
-  let url: string;
-  try {
-    url = (await region.waitFor(/listening on (http:\/\/\S+\/MAAS)/, 30_000))[1]!;
-  } catch (error) {
-    await region.stop();
-    throw error;
-  }
+  const { process: region, match } = await startWhenReady(
+    process.execPath,
+    args,
+    /listening on (http:\/\/\S+\/MAAS)/,
+    { env: { ...process.env, ...options.env } },
+  );
+  const url = match[1]!;
   return {
     child: region.child,
     pid: region.pid,

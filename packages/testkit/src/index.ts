@@ -19,6 +19,7 @@ export {
   runProcess,
   type StartOptions,
   startProcess,
+  startWhenReady,
 } from "./process.ts";
 export {
   agentBytes,

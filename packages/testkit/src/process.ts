@@ -188,6 +188,26 @@ export function startProcess(command: string, args: string[], options: StartOpti
   };
 }
 
+/**
+ * Starts a server-like process and waits for `ready` in its stderr (its "listening on" line); a
+ * process that exits or stays silent past `readyTimeoutMs` is stopped and the wait rejects.
+ */
+export async function startWhenReady(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  options: StartOptions & { readyTimeoutMs?: number } = {},
+): Promise<{ process: LongRunning; match: RegExpMatchArray }> {
+  const { readyTimeoutMs, ...startOptions } = options;
+  const started = startProcess(command, args, startOptions);
+  try {
+    return { process: started, match: await started.waitFor(ready, readyTimeoutMs) };
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+}
+
 /** Kills the still-running processes of a lifetime ("test"), or all of them (no argument). */
 export async function killAll(lifetime?: Lifetime): Promise<void> {
   const children = [...live].filter(([, of]) => lifetime === undefined || of === lifetime);

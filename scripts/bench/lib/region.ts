@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createAdmin, type Db, dropSchema, getOrCreateApiKey, openDatabase } from "@hwsync/region";
 import { type ApiCredentials, parseApiKey } from "@hwsync/shared";
-import { startProcess } from "@hwsync/testkit/process";
+import { startWhenReady } from "@hwsync/testkit/process";
 import pg from "pg";
 import { processMemory } from "./proc.ts";
 
@@ -90,15 +90,14 @@ export async function startRegionProcess(
   for (const name of ["DATABASE_URL", "MAAS_REGION_LOG", "MAAS_ADMIN_USERNAME", "MAAS_ADMIN_PASSWORD"]) {
     if (!options.env?.[name]) delete env[name];
   }
-  const region = startProcess(process.execPath, args, { env });
-  let url: string;
-  try {
+  const { process: region, match } = await startWhenReady(
+    process.execPath,
+    args,
+    /listening on (http:\/\/\S+\/MAAS)/,
     // A region on a big PGlite fleet takes a while to open its database.
-    url = (await region.waitFor(/listening on (http:\/\/\S+\/MAAS)/, 300_000))[1]!;
-  } catch (error) {
-    await region.stop();
-    throw error;
-  }
+    { env, readyTimeoutMs: 300_000 },
+  );
+  const url = match[1]!;
   return {
     appName,
     url,

@@ -9,7 +9,7 @@ import {
   type Lifetime,
   type LongRunning,
   runProcess,
-  startProcess,
+  startWhenReady,
 } from "@hwsync/testkit/process";
 import { BUILT, NODE } from "./build.ts";
 
@@ -69,17 +69,21 @@ export async function startRegionProcess(
     options.host ?? "127.0.0.1",
     ...(byEnv ? [] : database.args),
   ];
-  const proc = startProcess(NODE, [BUILT.region, ...args, ...(options.args ?? [])], {
-    env: {
-      ...process.env,
-      ...(byEnv ? database.env : {}),
-      MAAS_ADMIN_USERNAME: ADMIN.username,
-      MAAS_ADMIN_PASSWORD: ADMIN.password,
+  const { process: proc, match } = await startWhenReady(
+    NODE,
+    [BUILT.region, ...args, ...(options.args ?? [])],
+    /listening on (http:\/\/\S+\/MAAS)/,
+    {
+      env: {
+        ...process.env,
+        ...(byEnv ? database.env : {}),
+        MAAS_ADMIN_USERNAME: ADMIN.username,
+        MAAS_ADMIN_PASSWORD: ADMIN.password,
+      },
+      lifetime: options.lifetime ?? "file",
+      timeoutMs: 240_000,
     },
-    lifetime: options.lifetime ?? "file",
-    timeoutMs: 240_000,
-  });
-  const match = await proc.waitFor(/listening on (http:\/\/\S+\/MAAS)/);
+  );
   return { url: match[1]!, process: proc, stop: () => proc.stop() };
 }
 

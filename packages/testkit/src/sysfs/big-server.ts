@@ -1,5 +1,5 @@
 import { addBlock, addNetdev, addPci, addUsb, type FakeRoot, linkVf } from "./fake-root.ts";
-import { baseTree } from "./server-tree.ts";
+import { addRootHub, baseTree } from "./server-tree.ts";
 
 // A big server as sysfs shows it, for `collect --root DIR` in the benchmarks: 64 disks (with
 // partitions), 32 NICs of which 8 are SR-IOV PFs with 3 VFs each, 200 PCI functions and 50 USB
@@ -145,16 +145,7 @@ export function buildBigServer(shape: TreeShape = BIG_SERVER): FakeRoot {
     numa: 0,
     iommuGroup: functions,
   });
-  const hub = addUsb(fake, {
-    name: "usb1",
-    parent: xhci,
-    bus: 1,
-    address: 1,
-    vendor: "1d6b",
-    product: "0002",
-    speed: "480",
-    interfaces: [{ number: 0, cls: "09", subclass: "00", driver: "hub" }],
-  });
+  const hub = addRootHub(fake, xhci);
   for (let u = 1; u < shape.usb; u++) {
     addUsb(fake, {
       name: `1-${u}`,
