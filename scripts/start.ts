@@ -8,8 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { runCli } from "@hwsync/testkit/process";
 import { runDemo } from "./lib/demo.ts";
-import { cliCommand, ROOT } from "./lib/run.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
 
 const { values } = parseArgs({
   options: {
@@ -84,11 +86,11 @@ try {
 
 const profile = demo ? "demo" : "local";
 const configDir = demo ? join(ROOT, ".data", "demo-cli") : undefined;
-const login = await cliCommand(["login", profile, `${running.url}/`, "-"], {
+const login = await runCli(["login", profile, `${running.url}/`, "-"], {
   configDir,
   input: `${apiKey}\n`,
 });
-if (login.status !== 0) {
+if (login.code !== 0) {
   process.stderr.write(`error: maas login failed:\n${login.stderr}`);
   await running.close();
   await db.close();

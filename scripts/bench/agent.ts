@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderMachineCredentials } from "@hwsync/shared";
+import { buildBigServer } from "@hwsync/testkit/sysfs/big-server";
 import { agentDownloads } from "./agent-download.ts";
-import { buildBigServer } from "./lib/fake-tree.ts";
 import {
   type CommandSpec,
   commandExists,

@@ -31,7 +31,7 @@ interface CpuSnapshot {
   generator: number;
 }
 
-export async function cpuSnapshot(engine: Engine, regions: RegionProcess[]): Promise<CpuSnapshot> {
+async function cpuSnapshot(engine: Engine, regions: RegionProcess[]): Promise<CpuSnapshot> {
   const postgres = new Map<number, number>();
   if (engine === "postgres") {
     for (const pid of await postgresBackendPids(regions.map((region) => region.appName))) {
@@ -53,7 +53,7 @@ interface CpuPerSync {
 }
 
 /** CPU milliseconds per sync spent by the regions, their PostgreSQL backends and the generator. */
-export function cpuPerSync(before: CpuSnapshot, after: CpuSnapshot, syncs: number): CpuPerSync {
+function cpuPerSync(before: CpuSnapshot, after: CpuSnapshot, syncs: number): CpuPerSync {
   let postgres = 0;
   for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
   const per = (seconds: number) => (syncs > 0 ? (seconds * 1000) / syncs : Number.NaN);

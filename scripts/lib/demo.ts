@@ -1,17 +1,17 @@
 // The unattended hardware-sync story behind `npm run demo`: every step runs the real binaries
 // (the `maas` CLI and the agent's single binary) against the region started by scripts/start.ts.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import {
-  ApiClient,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-  type HardwarePayload,
-  parseMachineCredentials,
-} from "@hwsync/shared";
-import { agentCommand, cliCommand, ROOT, type RunResult } from "./run.ts";
+import { join, resolve } from "node:path";
+import { type HardwarePayload, parseMachineCredentials } from "@hwsync/shared";
+import { BUILT, type ProcessResult, runCli, runProcess } from "@hwsync/testkit/process";
+import { signedPush } from "@hwsync/testkit/push";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** The agent's single binary with an empty environment, as systemd runs it. */
+function agentCommand(args: string[]): Promise<ProcessResult> {
+  return runProcess(BUILT.agent, args, { env: {}, timeoutMs: 300_000 });
+}
 
 export interface DemoOptions {
   url: string;
@@ -28,22 +28,26 @@ function step(title: string): void {
   process.stdout.write(`\n${bold(`▶ ${title}`)}\n`);
 }
 
-async function show(command: string, pending: Promise<RunResult>, expectStatus = 0): Promise<RunResult> {
+async function show(
+  command: string,
+  pending: Promise<ProcessResult>,
+  expectStatus = 0,
+): Promise<ProcessResult> {
   const result = await pending;
   process.stdout.write(
     `$ ${command}\n${result.stdout}${result.stdout.endsWith("\n") || !result.stdout ? "" : "\n"}`,
   );
   if (result.stderr.trim()) process.stdout.write(result.stderr.replace(/^/gm, "  ").trimEnd() + "\n");
-  if (result.status !== expectStatus)
-    throw new Error(`\`${command}\` exited ${result.status} (expected ${expectStatus})`);
+  if (result.code !== expectStatus)
+    throw new Error(`\`${command}\` exited ${result.code} (expected ${expectStatus})`);
   return result;
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { profile, systemId, configDir } = options;
-  const maas = (args: string[], format = "table"): Promise<RunResult> => {
+  const maas = (args: string[], format = "table"): Promise<ProcessResult> => {
     const full = [profile, ...args, "--format", format];
-    return show(`maas ${full.join(" ")}`, cliCommand(full, { configDir }));
+    return show(`maas ${full.join(" ")}`, runCli(full, { configDir }));
   };
   const workDir = join(ROOT, ".data", "demo");
   mkdirSync(workDir, { recursive: true });
@@ -52,10 +56,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await maas(["machine", "deploy", systemId, "--enable-hw-sync", "--sync-interval", "15m"]);
 
   step("2. What the deployed machine gets: systemd units + credentials (cloud-init vendor-data)");
-  const vendorData = await cliCommand([profile, "machine", "vendor-data", systemId, "--format", "json"], {
+  const vendorData = await runCli([profile, "machine", "vendor-data", systemId, "--format", "json"], {
     configDir,
   });
-  if (vendorData.status === 0)
+  if (vendorData.code === 0)
     process.stdout.write(
       `${String(JSON.parse(vendorData.stdout)).split("\n").slice(0, 14).join("\n")}\n  …\n`,
     );
@@ -86,8 +90,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   step("4. The region's record: Deployed, last_sync / next_sync set, sync healthy");
   // The full machine JSON is long: show the hardware-sync fields of it, then the readable table.
-  const read = await cliCommand([profile, "machine", "read", systemId, "--format", "json"], { configDir });
-  if (read.status !== 0) throw new Error(`machine read failed: ${read.stderr}`);
+  const read = await runCli([profile, "machine", "read", systemId, "--format", "json"], { configDir });
+  if (read.code !== 0) throw new Error(`machine read failed: ${read.stderr}`);
   const machine = JSON.parse(read.stdout) as Record<string, unknown>;
   process.stdout.write(`$ maas ${profile} machine read ${systemId} --format json   (hardware-sync fields)\n`);
   for (const key of [
@@ -107,18 +111,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   step("5. A simulated change: a PCI card pulled, a USB stick plugged in, an SR-IOV VF created");
   const collected = await agentCommand(["collect"]);
-  if (collected.status !== 0) throw new Error(`agent collect failed: ${collected.stderr}`);
+  if (collected.code !== 0) throw new Error(`agent collect failed: ${collected.stderr}`);
   const payload = simulateChange(JSON.parse(collected.stdout));
-  const body = canonicalJson(payload);
   const credentials = parseMachineCredentials(readFileSync(credentialsFile, "utf8"));
-  const api = new ApiClient({ url: credentials.baseUrl, credentials });
-  const pushed = await api.request({
-    method: "POST",
-    path: HARDWARE_SYNC_PATH,
-    body,
-    headers: { "content-type": "application/json", [CONTENT_HASH_HEADER]: contentHash(body) },
-  });
-  process.stdout.write(`  pushed a changed payload: ${JSON.stringify(pushed.body)}\n`);
+  const pushed = await signedPush(credentials.baseUrl, credentials, payload, { gzip: false });
+  if (pushed.status !== 200) throw new Error(`the push answered ${pushed.status}: ${pushed.text}`);
+  process.stdout.write(`  pushed a changed payload: ${JSON.stringify(pushed.json())}\n`);
   await maas(["events", "query", `id=${systemId}`, "limit=3"], "json");
   await maas(["machine", "hardware-history", systemId]);
 

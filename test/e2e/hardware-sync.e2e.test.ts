@@ -8,11 +8,11 @@ import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import type { HardwarePayload } from "@hwsync/shared";
 import { ENGINES } from "@hwsync/testkit";
+import { describeResult, killAll } from "@hwsync/testkit/process";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cleanUp, ensureBuilt, tempDir } from "./lib/build.ts";
 import { agent, Cli, type MachineJson } from "./lib/cli.ts";
 import { comparable, type HostHardware, readHostHardware, storedHardware } from "./lib/host-hardware.ts";
-import { describeResult, killAll } from "./lib/processes.ts";
 import {
   adminApiKey,
   type RegionDatabase,

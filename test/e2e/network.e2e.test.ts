@@ -3,12 +3,12 @@
 // spooled while the region is unreachable, then a clean sync that clears the spool once it is back.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeResult, killAll } from "@hwsync/testkit/process";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cleanUp, ensureBuilt, tempDir } from "./lib/build.ts";
 import { agent, Cli } from "./lib/cli.ts";
 import { storedHardware } from "./lib/host-hardware.ts";
 import { createLink, HOST_ADDRESS, type Link, netnsUnavailable } from "./lib/netns.ts";
-import { describeResult, killAll } from "./lib/processes.ts";
 import {
   adminApiKey,
   type RegionDatabase,

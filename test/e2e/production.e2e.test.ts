@@ -3,10 +3,10 @@
 // of A hears a change made through B, and the same push sent to both applies once.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeResult, killAll } from "@hwsync/testkit/process";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cleanUp, ensureBuilt, tempDir } from "./lib/build.ts";
 import { agent, Cli } from "./lib/cli.ts";
-import { describeResult, killAll } from "./lib/processes.ts";
 import {
   type RegionDatabase,
   type RegionProcess,

@@ -3,9 +3,9 @@
 // this checkout's PATH, npm environment or build outputs leaking in.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeResult, killAll, runProcess } from "@hwsync/testkit/process";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { REPO_ROOT, tempDir } from "./lib/build.ts";
-import { describeResult, killAll, run } from "./lib/processes.ts";
 
 afterEach(() => killAll("test"));
 afterAll(() => killAll());
@@ -44,7 +44,7 @@ describe("the README's quick start from a fresh clone", () => {
     const dir = await tempDir("readme");
     try {
       const clone = join(dir.path, "hwsync");
-      const cloned = await run("git", ["clone", "--quiet", "--no-hardlinks", REPO_ROOT, clone], {
+      const cloned = await runProcess("git", ["clone", "--quiet", "--no-hardlinks", REPO_ROOT, clone], {
         timeoutMs: 60_000,
       });
       expect(cloned.code, describeResult(cloned)).toBe(0);
@@ -53,14 +53,14 @@ describe("the README's quick start from a fresh clone", () => {
       expect([install, demo, rest]).toEqual(["npm ci", "npm run demo", []]);
       const env = freshEnv();
       // The npm cache is warm on our machines and CI: prefer it over the registry.
-      const installed = await run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], {
+      const installed = await runProcess("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], {
         cwd: clone,
         env,
         timeoutMs: 180_000,
       });
       expect(installed.code, describeResult(installed)).toBe(0);
 
-      const story = await run("sh", ["-c", demo!], { cwd: clone, env, timeoutMs: 240_000 });
+      const story = await runProcess("sh", ["-c", demo!], { cwd: clone, env, timeoutMs: 240_000 });
       expect(story.code, describeResult(story)).toBe(0);
       const lines = story.stdout;
       for (const expected of [

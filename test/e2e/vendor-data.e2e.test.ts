@@ -5,10 +5,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeResult, killAll, runProcess } from "@hwsync/testkit/process";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { BUILT, cleanUp, ensureBuilt, tempDir } from "./lib/build.ts";
 import { Cli } from "./lib/cli.ts";
-import { describeResult, killAll, run } from "./lib/processes.ts";
 import {
   adminApiKey,
   type RegionDatabase,
@@ -82,7 +82,7 @@ describe("vendor-data → fetch-agent → maas-hw-sync install --root DIR → th
     // Every image has /usr/local/bin; the fetch script writes into it and creates nothing.
     mkdirSync(join(root, "/usr/local/bin"), { recursive: true });
     const fetch = () =>
-      run("sh", [join(root, FETCH_AGENT_PATH), region.url], {
+      runProcess("sh", [join(root, FETCH_AGENT_PATH), region.url], {
         env: { PATH: process.env.PATH, MAAS_HWSYNC_AGENT: target },
         timeoutMs: 120_000,
       });
@@ -97,7 +97,7 @@ describe("vendor-data → fetch-agent → maas-hw-sync install --root DIR → th
   }, 120_000);
 
   test("maas-hw-sync install --root DIR keeps the vendor-data's credentials and schedule", async () => {
-    const installed = await run(
+    const installed = await runProcess(
       join(root, AGENT_PATH),
       [
         "install",
@@ -135,9 +135,9 @@ describe("vendor-data → fetch-agent → maas-hw-sync install --root DIR → th
   });
 
   test("systemd-analyze accepts the installed units and the timer's calendar", async (context) => {
-    const probe = await run("systemd-analyze", ["--version"]).catch(() => null);
+    const probe = await runProcess("systemd-analyze", ["--version"]).catch(() => null);
     if (probe?.code !== 0) context.skip("systemd-analyze is not installed");
-    const calendar = await run("systemd-analyze", ["calendar", "*-*-* *:00/30:00"]);
+    const calendar = await runProcess("systemd-analyze", ["calendar", "*-*-* *:00/30:00"]);
     expect(calendar.code, describeResult(calendar)).toBe(0);
     expect(calendar.stdout).toContain("Next elapse:");
     // Verify checks that ExecStart= is executable, so point it at the agent under the test root.
@@ -149,7 +149,7 @@ describe("vendor-data → fetch-agent → maas-hw-sync install --root DIR → th
     );
     writeFileSync(join(units, "maas_hardware_sync.service"), service);
     writeFileSync(join(units, "maas_hardware_sync.timer"), readFileSync(join(root, TIMER_PATH)));
-    const verified = await run("systemd-analyze", [
+    const verified = await runProcess("systemd-analyze", [
       "verify",
       join(units, "maas_hardware_sync.service"),
       join(units, "maas_hardware_sync.timer"),
@@ -159,7 +159,7 @@ describe("vendor-data → fetch-agent → maas-hw-sync install --root DIR → th
 
   test("the installed agent, run as its service runs it, syncs the machine with the installed credentials", async () => {
     const stateDir = join(root, STATE_DIR);
-    const synced = await run(
+    const synced = await runProcess(
       join(root, AGENT_PATH),
       ["run", "--config", join(root, CREDENTIALS_PATH), "--state-dir", stateDir],
       { env: {} },

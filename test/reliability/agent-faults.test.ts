@@ -1,6 +1,6 @@
 // The built agent binary against an unhelpful world: the region down for a while (it backs off,
 // then delivers) and a full disk under its state directory (a clear error, no crash).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import {
   appendFileSync,
   existsSync,
@@ -15,7 +15,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAdmin, getOrCreateApiKey } from "@hwsync/region";
 import { type ApiCredentials, parseApiKey, renderMachineCredentials } from "@hwsync/shared";
-import { BUILT, openTestDatabase, POSTGRES_URL, runProcess, type TestDatabase } from "@hwsync/testkit";
+import {
+  BUILT,
+  openTestDatabase,
+  POSTGRES_URL,
+  runProcess,
+  startProcess,
+  type TestDatabase,
+} from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   type DeployedMachine,
@@ -53,19 +60,14 @@ function startAgent(args: string[]): {
   lines: Array<{ at: number; text: string }>;
   exited: Promise<number | null>;
 } {
-  const child = spawn(BUILT.agent, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, JOURNAL_STREAM: "" },
-  });
   const lines: Array<{ at: number; text: string }> = [];
-  let partial = "";
-  child.stderr!.on("data", (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split("\n");
-    partial = parts.pop() ?? "";
-    for (const text of parts) lines.push({ at: Date.now(), text });
+  const agent = startProcess(BUILT.agent, args, {
+    env: { ...process.env, JOURNAL_STREAM: "" },
+    onLine: (text, stream) => {
+      if (stream === "stderr") lines.push({ at: Date.now(), text });
+    },
   });
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  return { child, lines, exited };
+  return { child: agent.child, lines, exited: agent.exited.then(({ code }) => code) };
 }
 
 interface FullDir {

@@ -8,7 +8,7 @@ import {
   HARDWARE_SYNC_PATH,
   parseApiKey,
 } from "@hwsync/shared";
-import { startTestRegion, type TestRegion } from "@hwsync/testkit";
+import { encodePush, signedPush, startTestRegion, type TestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   call,
@@ -16,8 +16,6 @@ import {
   deployMachine,
   fingerprinter,
   payloadFor,
-  push,
-  pushRequest,
   type Reply,
   rawRequest,
   report,
@@ -56,9 +54,11 @@ const swap = (creds: ApiCredentials, change: Partial<ApiCredentials>): ApiCreden
 });
 /** A valid push of the machine's known payload, with its Authorization replaced. */
 function pushWith(w: World, authorization: Record<string, string>, query = ""): Promise<Reply> {
-  const { body, headers } = pushRequest(w.machine.creds, payloadFor(1));
-  const { authorization: _signed, ...rest } = headers;
-  return call(w.t.origin, `${HARDWARE_SYNC_PATH}${query}`, { body, headers: { ...rest, ...authorization } });
+  const { body, headers } = encodePush(payloadFor(1));
+  return call(w.t.origin, `${HARDWARE_SYNC_PATH}${query}`, {
+    body,
+    headers: { ...headers, ...authorization },
+  });
 }
 function oauthHeader(params: Record<string, string>): Record<string, string> {
   return {
@@ -347,7 +347,7 @@ describe("refusing the wrong credentials", () => {
     await createUser(t.db, { username: "someone-else", password: "someone-else-password" });
     const someoneElse = parseApiKey(await getOrCreateApiKey(t.db, "someone-else"));
     const machine = await deployMachine(t.origin, admin);
-    expect((await push(t.origin, machine.creds, payloadFor(1))).status).toBe(200);
+    expect((await signedPush(t.origin, machine.creds, payloadFor(1))).status).toBe(200);
     const other = await deployMachine(t.origin, admin);
     const released = await deployMachine(t.origin, admin);
     const release = await call(t.origin, `${API}/machines/${released.systemId}/?op=release`, {
@@ -402,7 +402,7 @@ describe("refusing the wrong credentials", () => {
   });
 
   test("the same machine token still works after all those refusals", async () => {
-    const again = await push(w.t.origin, w.machine.creds, payloadFor(1));
+    const again = await signedPush(w.t.origin, w.machine.creds, payloadFor(1));
     expect(again.status).toBe(200);
     expect(again.json()).toMatchObject({ changed: false });
   });

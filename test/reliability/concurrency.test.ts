@@ -1,18 +1,10 @@
 // Deploy, release and hardware syncs of one machine fired at the same moment, many times over, on
 // PostgreSQL (where requests really run in parallel): every end state is one that some serial
 // order of the same requests would produce.
-import { gzipSync } from "node:zlib";
-import {
-  type ApiCredentials,
-  buildAuthorizationHeader,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-} from "@hwsync/shared";
-import { startTestRegion, type TestRegion } from "@hwsync/testkit";
+import { type ApiCredentials, canonicalJson, HARDWARE_SYNC_PATH } from "@hwsync/shared";
+import { encodePush, signedHeaders, signedPush, startTestRegion, type TestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { call, type DeployedMachine, deployMachine, payloadFor, push, report, scaled } from "./helpers.ts";
+import { call, type DeployedMachine, deployMachine, payloadFor, report, scaled } from "./helpers.ts";
 
 const ROUNDS = scaled(12, 120);
 const API = "/MAAS/api/2.0";
@@ -91,7 +83,7 @@ describe("deploy, release and sync racing on one machine", { timeout: 180_000 },
   /** A deployed machine that has synced P[0] once. */
   async function syncedMachine(): Promise<DeployedMachine> {
     const machine = await deployMachine(t.origin, admin);
-    expect((await push(t.origin, machine.creds, P[0])).status).toBe(200);
+    expect((await signedPush(t.origin, machine.creds, P[0])).status).toBe(200);
     return machine;
   }
 
@@ -100,7 +92,7 @@ describe("deploy, release and sync racing on one machine", { timeout: 180_000 },
     admin = t.adminCredentials;
     const machine = await deployMachine(t.origin, admin);
     for (const payload of P) {
-      expect((await push(t.origin, machine.creds, payload)).status).toBe(200);
+      expect((await signedPush(t.origin, machine.creds, payload)).status).toBe(200);
       reference.push(await devices(machine.systemId));
     }
   });
@@ -119,7 +111,7 @@ describe("deploy, release and sync racing on one machine", { timeout: 180_000 },
     for (let round = 0; round < ROUNDS; round++) {
       const machine = await syncedMachine();
       const [pushed, released] = await Promise.all([
-        push(t.origin, machine.creds, P[1]),
+        signedPush(t.origin, machine.creds, P[1]),
         release(machine.systemId),
       ]);
       expect(released.status).toBe(200);
@@ -143,18 +135,14 @@ describe("deploy, release and sync racing on one machine", { timeout: 180_000 },
   test("a sync with the old token racing release-then-redeploy never lands on the new deployment", async () => {
     // P1 padded with 7 MiB of JSON whitespace: it inflates for a while between authentication
     // and the row lock, the window in which a release and a redeploy can both commit.
-    const bytes = Buffer.concat([Buffer.from(canonicalJson(P[1])), Buffer.alloc(7 * 1024 * 1024, 0x20)]);
-    const body = gzipSync(bytes);
+    const padded = encodePush(
+      Buffer.concat([Buffer.from(canonicalJson(P[1])), Buffer.alloc(7 * 1024 * 1024, 0x20)]),
+    );
     for (let round = 0; round < ROUNDS; round++) {
       const machine = await syncedMachine();
-      const headers = {
-        authorization: buildAuthorizationHeader(machine.creds),
-        "content-type": "application/json",
-        "content-encoding": "gzip",
-        [CONTENT_HASH_HEADER]: contentHash(bytes),
-      };
+      const headers = signedHeaders(padded, machine.creds);
       const [pushed, redeployed] = await Promise.all([
-        call(t.origin, HARDWARE_SYNC_PATH, { body, headers }),
+        call(t.origin, HARDWARE_SYNC_PATH, { body: padded.body, headers }),
         (async () => {
           expect((await release(machine.systemId)).status).toBe(200);
           return deploy(machine.systemId);
@@ -185,8 +173,8 @@ describe("deploy, release and sync racing on one machine", { timeout: 180_000 },
     for (let round = 0; round < ROUNDS; round++) {
       const machine = await syncedMachine();
       const [one, two] = await Promise.all([
-        push(t.origin, machine.creds, P[1]),
-        push(t.origin, machine.creds, P[2]),
+        signedPush(t.origin, machine.creds, P[1]),
+        signedPush(t.origin, machine.creds, P[2]),
       ]);
       expect([one.status, two.status]).toEqual([200, 200]);
       const state = await row(machine.systemId);
@@ -207,7 +195,7 @@ describe("deploy, release and sync racing on one machine", { timeout: 180_000 },
     for (let round = 0; round < ROUNDS; round++) {
       const machine = await syncedMachine();
       const [beat, released] = await Promise.all([
-        push(t.origin, machine.creds, P[0]),
+        signedPush(t.origin, machine.creds, P[0]),
         release(machine.systemId),
       ]);
       expect(released.status).toBe(200);

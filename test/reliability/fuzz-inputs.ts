@@ -4,6 +4,7 @@
 // applies is a bug, not luck.
 import { gzipSync } from "node:zlib";
 import { canonicalJson, isValidTimeSpan, parseIntervalSeconds } from "@hwsync/shared";
+import { type FilePart, multipartBody } from "@hwsync/testkit/push";
 import fc from "fast-check";
 import { payloadFor, percentBytes } from "./helpers.ts";
 
@@ -535,39 +536,6 @@ export function describeBody(value: { contentType?: string; body?: Buffer }): st
   return `${value.contentType ?? ""} ${bodyHead(value.body)}`;
 }
 
-const CRLF = "\r\n";
-
-function multipart(
-  form: Form,
-  files: Array<[string, string, Buffer]>,
-  boundary: string,
-  base64: boolean,
-): Buffer {
-  const parts: Buffer[] = [];
-  for (const [name, value] of form) {
-    const encoded = base64 ? Buffer.from(value).toString("base64") : value;
-    parts.push(
-      Buffer.from(
-        `--${boundary}${CRLF}Content-Disposition: form-data; name="${name}"${CRLF}` +
-          (base64 ? `Content-Transfer-Encoding: base64${CRLF}` : "") +
-          `${CRLF}${encoded}${CRLF}`,
-      ),
-    );
-  }
-  for (const [name, filename, data] of files) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}${CRLF}Content-Disposition: form-data; name="${name}"; filename="${filename}"${CRLF}` +
-          `Content-Type: application/octet-stream${CRLF}${CRLF}`,
-      ),
-      data,
-      Buffer.from(CRLF),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--${CRLF}`));
-  return Buffer.concat(parts);
-}
-
 /** A form as url-encoded, multipart (plain or base64 parts), or a structurally broken multipart. */
 export function encodedForm(
   form: Form,
@@ -601,7 +569,11 @@ export function encodedForm(
       };
     }
     const safe = boundary.replace(/["\r\n]/g, "") || "b";
-    const full = multipart(form, files, safe, mode === "multipart-base64");
+    const full = multipartBody(
+      form,
+      files.map(([name, filename, data]): FilePart => [name, data, filename]),
+      { boundary: safe, base64Fields: mode === "multipart-base64" },
+    ).body;
     if (mode !== "broken") return { body: full, contentType: `multipart/form-data; boundary="${safe}"` };
     switch (brokenHow) {
       case "no-boundary":

@@ -11,7 +11,7 @@ import {
   hardwarePayloadSchema,
   parseApiKey,
 } from "@hwsync/shared";
-import { startTestRegion, type TestRegion } from "@hwsync/testkit";
+import { signedPush, startTestRegion, type TestRegion } from "@hwsync/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -37,7 +37,6 @@ import {
   HARDWARE_SYNC_PATH,
   payloadFor,
   percentBytes,
-  push,
   type RawRequest,
   rawRequest,
   report,
@@ -118,7 +117,7 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
     const deployed = await deployMachine(t.region.origin, admin);
     machine = deployed.creds;
     machineId = deployed.systemId;
-    expect((await push(t.region.origin, machine, payloadFor(424242))).status).toBe(200);
+    expect((await signedPush(t.region.origin, machine, payloadFor(424242))).status).toBe(200);
     readyId = await t.addMachine();
     fingerprint = await fingerprinter(t.db);
   });

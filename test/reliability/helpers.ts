@@ -1,20 +1,11 @@
 // Shared by the reliability suite: scale (CI vs long mode), figures, a real region in-process or
 // as a child process, signed requests, deployed machines and a whole-database fingerprint.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
 import type { Db } from "@hwsync/region";
-import {
-  type ApiCredentials,
-  buildAuthorizationHeader,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-  parseApiKey,
-} from "@hwsync/shared";
-import { BUILT, fixture, REPO_ROOT } from "@hwsync/testkit";
+import { type ApiCredentials, HARDWARE_SYNC_PATH, parseApiKey } from "@hwsync/shared";
+import { BUILT, fixture, REPO_ROOT, raw, runChecked, startWhenReady, uniqueMac } from "@hwsync/testkit";
 
 /** `HWSYNC_RELIABILITY=long` runs every test longer and with more cases (local runs). */
 export const LONG = process.env.HWSYNC_RELIABILITY === "long";
@@ -63,41 +54,22 @@ export interface CallOptions {
 }
 
 /** One request to `origin + path` over real HTTP; never throws for a status. */
-export async function call(origin: string, path: string, options: CallOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.creds) headers.authorization = buildAuthorizationHeader(options.creds);
-  let body = options.body;
-  if (options.form) {
-    body = new URLSearchParams(options.form).toString();
-    headers["content-type"] = "application/x-www-form-urlencoded";
-  }
-  const response = await fetch(`${origin}${path}`, {
-    method: options.method ?? (body === undefined ? "GET" : "POST"),
-    headers,
-    body: typeof body === "string" || body === undefined ? body : new Uint8Array(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+export function call(origin: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  return raw(
+    { origin },
+    {
+      path,
+      method: options.method,
+      key: options.creds,
+      form: options.form,
+      body: options.body,
+      headers: options.headers,
+    },
+  );
 }
 
 export function credsOf(triple: { consumer_key: string; token_key: string; token_secret: string }) {
   return parseApiKey(`${triple.consumer_key}:${triple.token_key}:${triple.token_secret}`);
-}
-
-let machineSerial = Math.floor(Math.random() * 0xffff);
-
-/** A locally administered MAC no other test of this process uses. */
-export function uniqueMac(): string {
-  machineSerial = (machineSerial + 1) & 0xffffff;
-  const bytes = [
-    0x52,
-    0x54,
-    process.pid & 0xff,
-    machineSerial >> 16,
-    (machineSerial >> 8) & 0xff,
-    machineSerial,
-  ];
-  return bytes.map((byte) => (byte & 0xff).toString(16).padStart(2, "0")).join(":");
 }
 
 export interface DeployedMachine {
@@ -135,28 +107,6 @@ export async function machineCreds(
   const token = await call(origin, `/MAAS/api/2.0/machines/${systemId}/?op=get_token`, { creds: admin });
   if (token.status !== 200 || token.text.trim() === "null") throw new Error(`get_token: ${token.text}`);
   return credsOf(token.json());
-}
-
-/** The bytes and headers our agent sends on the fast path for a document. */
-export function pushRequest(
-  creds: ApiCredentials,
-  document: unknown,
-): { body: Buffer; headers: Record<string, string> } {
-  const bytes = Buffer.from(canonicalJson(document));
-  return {
-    body: gzipSync(bytes),
-    headers: {
-      authorization: buildAuthorizationHeader(creds),
-      "content-type": "application/json",
-      "content-encoding": "gzip",
-      [CONTENT_HASH_HEADER]: contentHash(bytes),
-    },
-  };
-}
-
-export function push(origin: string, creds: ApiCredentials, document: unknown): Promise<Reply> {
-  const { body, headers } = pushRequest(creds, document);
-  return call(origin, HARDWARE_SYNC_PATH, { body, headers });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,49 +265,22 @@ export async function spawnRegion(options: {
     ...(options.log ? ["--log"] : []),
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<string>((done) =>
-    child.once("exit", (code, signal) => done(signal ?? String(code))),
+  const { process: region, match } = await startWhenReady(
+    process.execPath,
+    args,
+    /listening on (http:\/\/\S+\/MAAS)/,
+    { env: { ...process.env, ...options.env } },
   );
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`region did not start within 30 s:\n${output}`)), 30_000);
-    const check = () => {
-      const match = /listening on (http:\/\/\S+\/MAAS)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]!);
-      }
-    };
-    child.stderr!.on("data", check);
-    exited.then((how) => {
-      clearTimeout(timer);
-      fail(new Error(`region exited (${how}) before listening:\n${output}`));
-    });
-  });
-  const origin = url.replace(/\/MAAS$/, "");
+  const url = match[1]!;
   return {
-    child,
-    pid: child.pid!,
-    origin,
+    child: region.child,
+    pid: region.pid,
+    origin: url.replace(/\/MAAS$/, ""),
     url,
-    output: () => output,
-    exited,
+    output: region.output,
+    exited: region.exited.then(({ code, signal }) => signal ?? String(code)),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await region.stop();
     },
   };
 }
@@ -455,12 +378,11 @@ const PG_BIN = "/usr/lib/postgresql/15/bin";
  * the postgres user through runuser).
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const { execFile } = await import("node:child_process");
   const { chownSync, mkdtempSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
-  const { promisify } = await import("node:util");
   const { createServer } = await import("node:net");
-  const run = promisify(execFile);
+  const run = (command: string, args: string[], options: { cwd?: string } = {}) =>
+    runChecked(command, args, { ...options, timeoutMs: 300_000 });
   const dir = mkdtempSync(join(tmpdir(), "hwsync-pg-"));
   const uid = Number((await run("id", ["-u", "postgres"])).stdout.trim());
   const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());

@@ -2,7 +2,6 @@
 // request in flight each, for a bounded time against one region process on PostgreSQL: zero
 // errors, zero lost syncs (every machine's last_sync advanced past its last acknowledged push),
 // and the region's resident memory steady once warm.
-import { gzipSync } from "node:zlib";
 import {
   createAdmin,
   createMachine,
@@ -11,15 +10,16 @@ import {
   machineToken,
   systemClock,
 } from "@hwsync/region";
+import { type ApiCredentials, HARDWARE_SYNC_PATH } from "@hwsync/shared";
 import {
-  type ApiCredentials,
-  buildAuthorizationHeader,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-} from "@hwsync/shared";
-import { openTestDatabase, POSTGRES_URL, type TestDatabase } from "@hwsync/testkit";
+  type EncodedPush,
+  encodePush,
+  openTestDatabase,
+  POSTGRES_URL,
+  signedHeaders,
+  type TestDatabase,
+  uniqueMac,
+} from "@hwsync/testkit";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -33,7 +33,6 @@ import {
   scaled,
   sleep,
   spawnRegion,
-  uniqueMac,
 } from "./helpers.ts";
 
 const AGENTS = 1000;
@@ -44,7 +43,7 @@ const CHANGE_EVERY = 10;
 interface SimulatedAgent {
   systemId: string;
   creds: ApiCredentials;
-  bodies: Array<{ gzip: Buffer; hash: string }>;
+  bodies: EncodedPush[];
   deployedSync: number;
   lastAckSentAt: number;
   pushes: number;
@@ -78,10 +77,7 @@ describe("1,000 agents pushing at once", { timeout: 240_000 }, () => {
         { clock: systemClock, deployImmediately: true },
       );
       const token = (await machineToken(db, row.systemId))!;
-      const bodies = [0, 1].map((variant) => {
-        const bytes = Buffer.from(canonicalJson(payloadFor(i + 1, variant)));
-        return { gzip: gzipSync(bytes), hash: contentHash(bytes) };
-      });
+      const bodies = [0, 1].map((variant) => encodePush(payloadFor(i + 1, variant)));
       agents[i] = {
         systemId: row.systemId,
         creds: { ...token, consumerSecret: "" },
@@ -121,13 +117,8 @@ describe("1,000 agents pushing at once", { timeout: 240_000 }, () => {
           const response = await request(url, {
             method: "POST",
             dispatcher,
-            body: body.gzip,
-            headers: {
-              authorization: buildAuthorizationHeader(agent.creds),
-              "content-type": "application/json",
-              "content-encoding": "gzip",
-              [CONTENT_HASH_HEADER]: body.hash,
-            },
+            body: body.body,
+            headers: signedHeaders(body, agent.creds),
           });
           const text = await response.body.text();
           if (response.statusCode === 200) {

@@ -4,12 +4,10 @@
 // this test (initdb in a temporary directory), so its restart disturbs no other suite; where that
 // is impossible (not root) the machine's cluster is restarted instead and started again in
 // `finally` whatever happens.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { createMemoryLogger, pushInventory } from "@hwsync/agent";
 import { createAdmin, type Db, getOrCreateApiKey, openDatabase } from "@hwsync/region";
-import { canonicalJson, contentHash, HARDWARE_SYNC_PATH, parseApiKey } from "@hwsync/shared";
-import { openTestDatabase, POSTGRES_URL } from "@hwsync/testkit";
+import { canonicalJson, contentHash, parseApiKey } from "@hwsync/shared";
+import { openTestDatabase, POSTGRES_URL, runChecked, signedPush } from "@hwsync/testkit";
 import { afterAll, describe, expect, test } from "vitest";
 import {
   call,
@@ -17,7 +15,6 @@ import {
   deployMachine,
   LONG,
   payloadFor,
-  pushRequest,
   type RegionProcess,
   report,
   scaled,
@@ -26,14 +23,13 @@ import {
   startPrivatePostgres,
 } from "./helpers.ts";
 
-const run = promisify(execFile);
 const CLUSTER = ["--skip-systemctl-redirect", "15", "main"];
 const AGENTS = scaled(40, 200);
 const AFTER_RESTART_MS = scaled(5_000, 30_000);
 
 async function postgresReady(): Promise<boolean> {
   try {
-    await run("pg_isready", ["-h", "127.0.0.1", "-p", "5432", "-t", "1"]);
+    await runChecked("pg_isready", ["-h", "127.0.0.1", "-p", "5432", "-t", "1"]);
     return true;
   } catch {
     return false;
@@ -43,7 +39,7 @@ async function postgresReady(): Promise<boolean> {
 /** Whatever a test did, leave the machine's PostgreSQL running for everybody else. */
 async function ensurePostgresRunning(): Promise<void> {
   if (await postgresReady()) return;
-  await run("pg_ctlcluster", [...CLUSTER, "start"]).catch(() => {});
+  await runChecked("pg_ctlcluster", [...CLUSTER, "start"], { timeoutMs: 120_000 }).catch(() => {});
   for (let i = 0; i < 100 && !(await postgresReady()); i++) await sleep(100);
 }
 
@@ -82,7 +78,7 @@ async function openServer(): Promise<Server> {
       databaseUrl: POSTGRES_URL,
       schema: database.schema,
       restart: async () => {
-        await run("pg_ctlcluster", [...CLUSTER, "restart"]);
+        await runChecked("pg_ctlcluster", [...CLUSTER, "restart"], { timeoutMs: 120_000 });
       },
       close: async () => {
         await ensurePostgresRunning();
@@ -152,10 +148,10 @@ describe("PostgreSQL restarted under load", { timeout: 180_000 }, () => {
     const prober = async () => {
       let variant = 0;
       while (!stop) {
-        const { body, headers } = pushRequest(machines[0]!.creds, payloadFor(9000, variant++ % 2));
+        const payload = payloadFor(9000, variant++ % 2);
         let status: string;
         try {
-          status = String((await call(started.origin, HARDWARE_SYNC_PATH, { body, headers })).status);
+          status = String((await signedPush(started.origin, machines[0]!.creds, payload)).status);
         } catch (error) {
           status = `network: ${(error as Error).message}`;
         }

@@ -4,8 +4,8 @@
 // deleted 1,000 disks and before it inserts 700 USB devices. More kills land at random moments.
 import { randomBytes } from "node:crypto";
 import { createAdmin, getOrCreateApiKey } from "@hwsync/region";
-import { type ApiCredentials, HARDWARE_SYNC_PATH, parseApiKey } from "@hwsync/shared";
-import { openTestDatabase, POSTGRES_URL, type TestDatabase } from "@hwsync/testkit";
+import { type ApiCredentials, parseApiKey } from "@hwsync/shared";
+import { openTestDatabase, POSTGRES_URL, signedPush, type TestDatabase } from "@hwsync/testkit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -13,8 +13,6 @@ import {
   type DeployedMachine,
   deployMachine,
   largePayload,
-  push,
-  pushRequest,
   type RegionProcess,
   report,
   scaled,
@@ -90,7 +88,7 @@ describe("SIGKILL in the middle of applying a sync", { timeout: 180_000 }, () =>
     await observer.connect();
     region = await start();
     machine = await deployMachine(region.origin, admin);
-    expect((await push(region.origin, machine.creds, OLD)).status).toBe(200);
+    expect((await signedPush(region.origin, machine.creds, OLD)).status).toBe(200);
     snapshots.old = await hardwareOf(region.origin, admin, machine.systemId);
   });
 
@@ -110,10 +108,7 @@ describe("SIGKILL in the middle of applying a sync", { timeout: 180_000 }, () =>
       // SHARE lets the apply read usb_devices and delete disks, but not write USB devices.
       await lock.query("BEGIN");
       await lock.query("LOCK TABLE usb_devices IN SHARE MODE");
-      const { body, headers } = pushRequest(machine.creds, NEW);
-      const inFlight = call(region.origin, HARDWARE_SYNC_PATH, { body, headers }).catch(
-        (error: Error) => error,
-      );
+      const inFlight = signedPush(region.origin, machine.creds, NEW).catch((error: Error) => error);
       let waiting: { pid: number; holdsDiskWrites: boolean } | undefined;
       for (let i = 0; i < 400 && !waiting; i++) {
         const { rows } = await observer.query(
@@ -145,7 +140,7 @@ describe("SIGKILL in the middle of applying a sync", { timeout: 180_000 }, () =>
 
     // The agent's next tick sends the same payload again and it applies in full.
     const started = performance.now();
-    const again = await push(region.origin, machine.creds, NEW);
+    const again = await signedPush(region.origin, machine.creds, NEW);
     applyMs = performance.now() - started;
     expect(again.status).toBe(200);
     expect(again.json()).toMatchObject({ changed: true });
@@ -164,8 +159,7 @@ describe("SIGKILL in the middle of applying a sync", { timeout: 180_000 }, () =>
     ).json().length;
     for (let round = 0; round < RANDOM_KILLS; round++) {
       const target = current === "old" ? "new" : "old";
-      const { body, headers } = pushRequest(machine.creds, target === "new" ? NEW : OLD);
-      const inFlight = call(region.origin, HARDWARE_SYNC_PATH, { body, headers }).catch(
+      const inFlight = signedPush(region.origin, machine.creds, target === "new" ? NEW : OLD).catch(
         (error: Error) => error,
       );
       // Wait for the apply's transaction to open, then kill at a random point of it.

@@ -1,14 +1,19 @@
-import type { ErrorCode } from "@hwsync/shared/errors";
+import { type ErrorCode, EXIT_BUG, InterruptedError, isHwsError, isInterrupted } from "@hwsync/shared/errors";
 
-// This module is on the start-up path of every command, `--help` and `--version` included, so it
-// imports shared for types only: loading shared's runtime (zod, yaml) costs ~20 MB of RSS and
-// tens of milliseconds. Codes are matched as the house style asks, by string.
+// This module is on the start-up path of every command, `--help` and `--version` included, so of
+// shared it imports only the errors module, which imports nothing: loading shared's runtime (zod,
+// yaml) costs ~20 MB of RSS and tens of milliseconds. Codes are matched as the house style asks,
+// by string.
+
+export { InterruptedError };
 
 /** The agent's exit codes (README "Exit codes"); systemd shows anything non-zero as a failed run. */
 export const EXIT = {
   OK: 0,
-  /** An unexpected error: a bug, reported with its stack. */
-  BUG: 1,
+  /** A coded error no retry or configuration change fixes, e.g. the region rejected the payload. */
+  ERROR: 1,
+  /** An unexpected error: a bug, reported with its stack (the same code in every binary). */
+  BUG: EXIT_BUG,
   /** Usage or configuration: the unit cannot succeed until a person fixes something. */
   USAGE: 2,
   /** sysexits EX_TEMPFAIL: the region is unreachable or failing; the next timer tick retries. */
@@ -18,16 +23,6 @@ export const EXIT = {
   TERMINATED: 143,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
-/** Raised when SIGINT/SIGTERM cut a command short. */
-export class InterruptedError extends Error {
-  readonly signalName: string;
-  constructor(signalName: string) {
-    super(`interrupted by ${signalName}`);
-    this.name = "InterruptedError";
-    this.signalName = signalName;
-  }
-}
 
 const CONFIG_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "HWS_USAGE",
@@ -44,16 +39,14 @@ const CONFIG_CODES: ReadonlySet<string> = new Set<ErrorCode>([
 ]);
 const TRANSIENT_CODES: ReadonlySet<string> = new Set<ErrorCode>(["HWS_NET_UNREACHABLE", "HWS_TIMEOUT"]);
 
-/** The HWS_* code of an error we raised on purpose (shared's `isHwsError` rule), else null. */
+/** The HWS_* code of an error we raised on purpose, else null. */
 export function errorCode(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("HWS_") ? code : null;
+  return isHwsError(error) ? error.code : null;
 }
 
 /** The one mapping from an error to an exit code. */
 export function exitCodeFor(error: unknown): ExitCode {
-  if (error instanceof InterruptedError)
-    return error.signalName === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
+  if (isInterrupted(error)) return error.signal === "SIGTERM" ? EXIT.TERMINATED : EXIT.INTERRUPTED;
   const code = errorCode(error);
   if (code === null) return EXIT.BUG;
   if (CONFIG_CODES.has(code)) return EXIT.USAGE;
@@ -65,5 +58,5 @@ export function exitCodeFor(error: unknown): ExitCode {
     // Neither clears up by retrying: a person has to redeploy or raise the limit.
     if (status === 409 || status === 413) return EXIT.USAGE;
   }
-  return EXIT.BUG;
+  return EXIT.ERROR;
 }

@@ -14,8 +14,9 @@ Options:
   -V, --version  print the version
       --debug    print stack traces and debug lines
 
-Exit codes: 0 ok (also "unchanged"), 1 bug, 2 usage or configuration (including a
-revoked token), 75 region unreachable or failing (retried at the next tick), 130 interrupted.
+Exit codes: 0 ok (also "unchanged"), 1 payload refused by the region, 2 usage or configuration
+(including a revoked token), 70 bug, 75 region unreachable or failing (retried at the next tick),
+130 interrupted.
 `;
 
 export const RUN_HELP = `Usage: maas-hw-sync run [options]

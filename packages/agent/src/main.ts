@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { HwsError } from "@hwsync/shared/errors";
+import { isInterrupted } from "@hwsync/shared/errors";
 import type { CommandContext } from "./commands/context.ts";
 import { EXIT, errorCode, exitCodeFor, InterruptedError } from "./exit-codes.ts";
 import { COLLECT_HELP, INSTALL_HELP, MAIN_HELP, RUN_HELP, STATUS_HELP, UNINSTALL_HELP } from "./help.ts";
@@ -152,7 +153,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     const code = await spec.execute(ctx, values);
     return io.signal.aborted ? exitCodeFor(io.signal.reason) : (code ?? EXIT.OK);
   } catch (error) {
-    const reported = io.signal.aborted && !(error instanceof InterruptedError) ? io.signal.reason : error;
+    const reported = io.signal.aborted && !isInterrupted(error) ? io.signal.reason : error;
     reportError(log, reported, debug);
     return exitCodeFor(reported);
   }
@@ -182,7 +183,7 @@ async function parseOptions(name: string, spec: CommandSpec, args: string[]): Pr
 
 /** Coded errors print as one line plus hint; anything else is a bug and gets its stack. */
 function reportError(log: Logger, error: unknown, debug: boolean): void {
-  if (error instanceof InterruptedError) {
+  if (isInterrupted(error)) {
     log.error(error.message);
     return;
   }
@@ -203,7 +204,7 @@ function reportError(log: Logger, error: unknown, debug: boolean): void {
 export function runMain(argv: string[] = process.argv.slice(2)): void {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
-    const interrupted = new InterruptedError(name);
+    const interrupted = new InterruptedError(name === "SIGTERM" ? "SIGTERM" : "SIGINT");
     if (controller.signal.aborted) process.exit(exitCodeFor(interrupted));
     controller.abort(interrupted);
     // Give the command a moment to spool its payload, then leave regardless.

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { CONTENT_HASH_HEADER, contentHash, hardwarePayloadSchema } from "@hwsync/shared";
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { VERSION } from "../src/version.ts";
-import { FakeRoot } from "./fixtures/fake-root.ts";
 import { credentialsFor, SIGNAL_FIELDS, startFakeRegion } from "./fixtures/region.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 // The built single binary, run the way systemd runs it: from an unrelated directory, with an
 // empty environment (no PATH, so no node to fall back on). Builds into a temp dir (~3 s).

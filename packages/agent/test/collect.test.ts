@@ -1,10 +1,10 @@
 import { canonicalJson, contentHash, hardwarePayloadSchema, REQUIRED_API_EXTENSIONS } from "@hwsync/shared";
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, describe, expect, test } from "vitest";
 import { collectInventory } from "../src/collect.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { FIXTURE_ADDRESSES, FIXTURE_UNAME } from "./fixtures/context.ts";
-import { FakeRoot } from "./fixtures/fake-root.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 const fake = buildServerTree();
 afterAll(() => fake.cleanup());

@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { installCommand } from "../src/commands/install.ts";
 import { runCommand } from "../src/commands/run.ts";
 import { loadCredentials } from "../src/credentials.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { type FakeRegion, MACHINE_TOKEN, startFakeRegion } from "./fixtures/region.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 // The files a machine may hold: MAAS's own credentials YAML (vendor-data of 3.2.7+, the token
 // file `maas-run-scripts get-machine-token` wrote for 3.2.0–3.2.6, cloud-init's reporting

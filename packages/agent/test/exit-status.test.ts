@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { main } from "../src/main.ts";
 import { credentialsFor, type FakeRegion, MACHINE_TOKEN, startFakeRegion } from "./fixtures/region.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 // Exit codes a monitoring script or systemd can rely on: `status` reports the last run's
 // outcome, and a machine with nothing to read is a usage error, never an empty push.

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HARDWARE_SYNC_PATH, METADATA_ROOT } from "@hwsync/shared";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { CommandContext } from "../src/commands/context.ts";
 import { type RunOptions, runCommand } from "../src/commands/run.ts";
@@ -18,7 +19,6 @@ import {
   trickleBody,
 } from "./fixtures/hostile-region.ts";
 import { credentialsFor, MACHINE_TOKEN, makeTar } from "./fixtures/region.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 // The agent against a region (or whatever answers in its place) that cannot be trusted: only a
 // well-formed answer counts as synced, nothing it sends can exhaust memory or outlive --budget,

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { PCI_IDS, USB_IDS } from "@hwsync/testkit/sysfs/server-tree";
 import { expect, test } from "vitest";
 import { openIds } from "../src/ids.ts";
 import { createSysfs } from "../src/sysfs.ts";
-import { FakeRoot } from "./fixtures/fake-root.ts";
-import { PCI_IDS, USB_IDS } from "./fixtures/server-tree.ts";
 
 function idsWith(files: Record<string, string | Buffer>) {
   const fake = new FakeRoot();

@@ -5,12 +5,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { canonicalJson, contentHash } from "@hwsync/shared";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, expect, test } from "vitest";
 import { main } from "../src/main.ts";
 import { Spool } from "../src/spool.ts";
 import { VERSION } from "../src/version.ts";
 import { credentialsFor } from "./fixtures/region.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 const tree = buildServerTree();
 const dir = mkdtempSync(join(tmpdir(), "hwsync-main-"));

@@ -17,6 +17,7 @@ import {
   METADATA_ROOT,
   parseAuthorizationHeader,
 } from "@hwsync/shared";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { CommandContext } from "../src/commands/context.ts";
 import { type RunOptions, runCommand } from "../src/commands/run.ts";
@@ -30,7 +31,6 @@ import {
   SIGNAL_FIELDS,
   startFakeRegion,
 } from "./fixtures/region.ts";
-import { buildServerTree } from "./fixtures/server-tree.ts";
 
 const tree = buildServerTree();
 afterAll(() => tree.cleanup());

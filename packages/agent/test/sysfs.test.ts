@@ -1,6 +1,6 @@
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
 import { afterAll, expect, test } from "vitest";
 import { createSysfs, hexId, lastPciAddress, numaNodeOf, usbAddressOf } from "../src/sysfs.ts";
-import { FakeRoot } from "./fixtures/fake-root.ts";
 
 const fake = new FakeRoot();
 fake.files("/sys/devices/pci0000:00/0000:00:1c.0", { numa_node: 1, vendor: "0x8086" });

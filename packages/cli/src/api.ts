@@ -12,7 +12,7 @@ import type { Output } from "./output.ts";
 import { DESCRIBE_PATH } from "./paths.ts";
 import type { Profile } from "./profiles.ts";
 
-export const USER_AGENT = "maas-hwsync-cli/0.1.0";
+const USER_AGENT = "maas-hwsync-cli/0.1.0";
 const DEFAULT_TIMEOUT_SECONDS = 30;
 // Two quick retries of idempotent calls: enough for a region restart, short enough that
 // "region down" is reported within about a second.
@@ -27,7 +27,7 @@ export interface ConnectOptions {
 }
 
 /** `MAAS_HWSYNC_TIMEOUT` (seconds or a span) and `MAAS_HWSYNC_RETRIES`, validated. */
-export function requestSettings(env: Record<string, string | undefined>): {
+function requestSettings(env: Record<string, string | undefined>): {
   timeoutMs: number;
   retries: number;
 } {

@@ -66,7 +66,7 @@ export function actionName(name: string): string {
 }
 
 /** The doc's first non-empty line, as the CLI's one-line help. */
-export function docSummary(doc: string | undefined): string {
+function docSummary(doc: string | undefined): string {
   const line = (doc ?? "").split("\n").find((text) => text.trim() !== "");
   return (line ?? "").trim();
 }

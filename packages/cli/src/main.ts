@@ -1,9 +1,9 @@
 import type { ApiClientOptions } from "@hwsync/shared/client";
-import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import { ErrorCode, HwsError, InterruptedError } from "@hwsync/shared/errors";
 import { createContext, type Env, type InStream } from "./context.ts";
 import { colorLevel, Output, type OutStream, resolveFormat } from "./output.ts";
 import { ProfileStore, RESERVED_PROFILE_NAMES, resolveConfigDir } from "./profiles.ts";
-import { ExitCode, InterruptedError, reportError } from "./report-error.ts";
+import { ExitCode, reportError } from "./report-error.ts";
 
 /** Options that apply to every command, accepted anywhere before `--`. */
 export interface GlobalOptions {
@@ -84,7 +84,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     await runProgram(globals.rest, ctx);
     return 0;
   } catch (error) {
-    return reportError(io.signal?.aborted ? new InterruptedError() : error, {
+    return reportError(io.signal?.aborted ? new InterruptedError("SIGINT") : error, {
       stderr: io.stderr,
       colorLevel: colorLevel(io.stderr, env),
       debug: globals.debug,
@@ -101,7 +101,7 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
 export async function main(): Promise<never> {
   const controller = new AbortController();
   process.once("SIGINT", () => {
-    controller.abort(new InterruptedError());
+    controller.abort(new InterruptedError("SIGINT"));
     // Exit at once: a request in flight would otherwise finish (or retry) first.
     process.stderr.write("\ninterrupted\n");
     process.exit(ExitCode.INTERRUPTED);

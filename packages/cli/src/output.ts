@@ -1,6 +1,7 @@
 import { ErrorCode, HwsError } from "@hwsync/shared/errors";
+import type { Renderer, RenderKit, Style } from "./render/kit.ts";
 
-export const FORMATS = ["json", "yaml", "table"] as const;
+const FORMATS = ["json", "yaml", "table"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface OutStream {
@@ -8,26 +9,6 @@ export interface OutStream {
   isTTY?: boolean;
   columns?: number;
 }
-
-/** The few colours the renderers use; identity functions when colour is off. */
-export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-  cyan(text: string): string;
-}
-
-/** What a renderer gets: colours and a table builder, both loaded only when a table is printed. */
-export interface RenderKit {
-  style: Style;
-  /** Borderless aligned columns with a bold header row. */
-  table(head: string[], rows: string[][]): string;
-  now: Date;
-}
-
-export type Renderer<T> = (value: T, kit: RenderKit) => string;
 
 const PLAIN: Style = {
   bold: (text) => text,

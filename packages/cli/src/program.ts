@@ -2,44 +2,17 @@ import { Command } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import type { CommandContext } from "./context.ts";
 import { describeResources, type ResourceSpec } from "./describe.ts";
-import { FRIENDLY_COMMANDS, FRIENDLY_RESOURCES, findFriendly } from "./friendly.ts";
+import {
+  BUILTINS,
+  createCommand,
+  findBuiltin,
+  findResourceVerb,
+  RESOURCE_SUMMARIES,
+  resourceVerbsOf,
+  type Verb,
+} from "./registry.ts";
 
-export const VERSION: string = packageJson.version;
-
-interface Builtin {
-  summary: string;
-  usage: string;
-  load(): Promise<(ctx: CommandContext) => Command>;
-}
-
-/** Words `maas` owns; anything else in first position is a profile name. */
-export const BUILTINS: Record<string, Builtin> = {
-  login: {
-    summary: "Log in to a MAAS region and store the profile",
-    usage: "<profile> <url> [key]",
-    load: async () => (await import("./commands/login.ts")).loginCommand,
-  },
-  logout: {
-    summary: "Forget a profile and its stored key",
-    usage: "<profile>",
-    load: async () => (await import("./commands/logout.ts")).logoutCommand,
-  },
-  list: {
-    summary: "List the stored profiles",
-    usage: "[options]",
-    load: async () => (await import("./commands/list.ts")).listCommand,
-  },
-  refresh: {
-    summary: "Fetch the API description of every profile again",
-    usage: "[profiles...]",
-    load: async () => (await import("./commands/refresh.ts")).refreshCommand,
-  },
-  completion: {
-    summary: "Print a shell completion script (bash, zsh or fish)",
-    usage: "<shell>",
-    load: async () => (await import("./commands/completion.ts")).completionCommand,
-  },
-};
+const VERSION: string = packageJson.version;
 
 const ROOT_HELP_AFTER = `
 Run an API action with a stored profile:
@@ -75,24 +48,28 @@ function configureTree(command: Command, ctx: CommandContext): void {
 // summaries off the screen, and `ACTION --help` shows them.
 const NAMES_ONLY = { subcommandTerm: (command: Command) => command.name() };
 
-function placeholder(name: string, summary: string, usage?: string): Command {
-  const command = new Command(name).summary(summary);
-  if (usage) command.usage(usage);
-  return command;
+/** Stands in for a verb in help listings, so listing never loads the verb's module. */
+function placeholder(verb: Verb): Command {
+  return new Command(verb.name).summary(verb.summary).usage(verb.usage);
 }
 
-async function rootCommand(ctx: CommandContext, active: string | undefined): Promise<Command> {
+// commander lists a command by the arguments it declares, which a placeholder has none of; the
+// registry's usage says what they are.
+const NAME_AND_USAGE = {
+  subcommandTerm: (command: Command) => [command.name(), command.usage()].filter(Boolean).join(" "),
+};
+
+async function rootCommand(ctx: CommandContext, active: Verb | undefined): Promise<Command> {
   const root = new Command("maas")
     .summary("MAAS command-line client with hardware sync")
     .usage("[--format json|table|yaml] COMMAND | PROFILE RESOURCE ACTION [ARGS...]")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .helpCommand(false)
+    .configureHelp(NAME_AND_USAGE)
     .addHelpText("after", ROOT_HELP_AFTER);
-  for (const [name, builtin] of Object.entries(BUILTINS)) {
-    root.addCommand(
-      name === active ? (await builtin.load())(ctx) : placeholder(name, builtin.summary, builtin.usage),
-    );
+  for (const verb of BUILTINS) {
+    root.addCommand(verb === active ? await createCommand(verb, ctx) : placeholder(verb));
   }
   return root;
 }
@@ -103,11 +80,11 @@ async function profileCommand(ctx: CommandContext, name: string, argv: string[])
   const [resourceArg, actionArg] = argv;
   const wantsTree = resourceArg === undefined || resourceArg.startsWith("-");
   const target = !wantsTree && actionArg !== undefined && !actionArg.startsWith("-") ? actionArg : undefined;
-  const friendlyTarget = findFriendly(resourceArg, target);
+  const ownTarget = findResourceVerb(resourceArg, target);
 
-  // Friendly commands never need the stored description: a simple read stays fast.
+  // Our own verbs never need the stored description: a simple read stays fast.
   let resources: ResourceSpec[] = [];
-  if (!friendlyTarget) {
+  if (!ownTarget) {
     const description = await ctx.profiles.description(name);
     if (description) resources = describeResources(description, profile.credentials === null);
   }
@@ -119,12 +96,12 @@ async function profileCommand(ctx: CommandContext, name: string, argv: string[])
     .usage("RESOURCE ACTION [ARGS...] [name=value...]")
     .helpCommand(false)
     .configureHelp(NAMES_ONLY);
-  const resourceNames = new Set([...resources.map((item) => item.name), ...Object.keys(FRIENDLY_RESOURCES)]);
+  const resourceNames = new Set([...resources.map((item) => item.name), ...Object.keys(RESOURCE_SUMMARIES)]);
   for (const resourceName of [...resourceNames].sort()) {
-    if (friendlyTarget && resourceName !== resourceArg) continue;
+    if (ownTarget && resourceName !== resourceArg) continue;
     const spec = resources.find((item) => item.name === resourceName);
     const resource = new Command(resourceName)
-      .summary(spec?.summary || FRIENDLY_RESOURCES[resourceName] || "")
+      .summary(spec?.summary || RESOURCE_SUMMARIES[resourceName] || "")
       .usage("ACTION [ARGS...] [name=value...]")
       .helpCommand(false)
       .configureHelp(NAMES_ONLY);
@@ -143,18 +120,16 @@ async function addActions(
   resourceName: string,
   target: string | undefined,
 ): Promise<void> {
-  const friendly = FRIENDLY_COMMANDS.filter((item) => item.resource === resourceName);
+  const ownVerbs = resourceVerbsOf(resourceName);
   const names = new Set([
     ...(spec?.actions.map((action) => action.name) ?? []),
-    ...friendly.map((item) => item.action),
+    ...ownVerbs.map((verb) => verb.name),
   ]);
   const { genericCommand } = await import("./commands/generic.ts");
   for (const actionName of [...names].sort()) {
-    const own = friendly.find((item) => item.action === actionName);
+    const own = ownVerbs.find((verb) => verb.name === actionName);
     if (own) {
-      resource.addCommand(
-        actionName === target ? (await own.load())(ctx) : placeholder(actionName, own.summary),
-      );
+      resource.addCommand(actionName === target ? await createCommand(own, ctx) : placeholder(own));
       continue;
     }
     const action = spec!.actions.find((item) => item.name === actionName)!;
@@ -166,14 +141,14 @@ async function addActions(
 export async function runProgram(argv: string[], ctx: CommandContext): Promise<void> {
   const [first, ...rest] = argv;
   if (first === "__complete") {
-    const { complete } = await import("./commands/completion.ts");
+    const { complete } = await import("./complete.ts");
     ctx.output.stdout.write(await complete(ctx, rest));
     return;
   }
   if (first === "help") return runProgram(rest.length > 0 ? [...rest, "--help"] : ["--help"], ctx);
-  const isBuiltin = first !== undefined && Object.hasOwn(BUILTINS, first);
-  const root = await rootCommand(ctx, isBuiltin ? first : undefined);
-  if (first !== undefined && !isBuiltin && !first.startsWith("-")) {
+  const builtin = findBuiltin(first);
+  const root = await rootCommand(ctx, builtin);
+  if (first !== undefined && !builtin && !first.startsWith("-")) {
     root.addCommand(await profileCommand(ctx, first, rest));
   }
   configureTree(root, ctx);

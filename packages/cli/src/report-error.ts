@@ -1,4 +1,4 @@
-import { ErrorCode, isHwsError } from "@hwsync/shared/errors";
+import { ErrorCode, EXIT_BUG, isHwsError, isInterrupted } from "@hwsync/shared/errors";
 import { loadStyle, type OutStream } from "./output.ts";
 
 /** The CLI's exit codes (README "Exit codes"); stable, scripts match on them. */
@@ -9,7 +9,7 @@ export const ExitCode = {
   AUTH: 3,
   NOT_FOUND: 4,
   NETWORK: 5,
-  BUG: 70,
+  BUG: EXIT_BUG,
   INTERRUPTED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -40,17 +40,9 @@ function isCommanderError(error: unknown): error is CommanderLike {
   );
 }
 
-/** Set by main.ts when SIGINT aborts the run. */
-export class InterruptedError extends Error {
-  constructor() {
-    super("interrupted");
-    this.name = "InterruptedError";
-  }
-}
-
 /** Exit code for any thrown value; the one mapping the CLI has. */
 export function exitCodeFor(error: unknown): ExitCode {
-  if (error instanceof InterruptedError) return ExitCode.INTERRUPTED;
+  if (isInterrupted(error)) return ExitCode.INTERRUPTED;
   if (isCommanderError(error)) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   if (isHwsError(error)) return EXIT_BY_CODE[error.code] ?? ExitCode.API;
   return ExitCode.BUG;
@@ -116,7 +108,7 @@ export async function reportError(error: unknown, options: ReportOptions): Promi
   if (code === ExitCode.OK) return code;
   const style = await loadStyle(options.colorLevel);
   const write = (line: string) => options.stderr.write(`${line}\n`);
-  if (error instanceof InterruptedError) {
+  if (isInterrupted(error)) {
     write(style.dim("interrupted"));
     return code;
   }

@@ -1,44 +1,25 @@
 // The built `maas` against the real region (testkit: PGlite on 127.0.0.1, ephemeral port):
 // the same flows as cli.process.test.ts, now with our own server's behaviour.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  ApiClient,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-  parseMachineCredentials,
-} from "@hwsync/shared";
-import { fixture, startRegion, type TestRegion } from "@hwsync/testkit";
+import { parseMachineCredentials } from "@hwsync/shared";
+import { fixture, signedPush, startRegion, type TestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { buildBinary, spawnCli } from "./helpers/spawn-cli.ts";
+import { useBuiltCli } from "./helpers/cli.ts";
 
-let bin: string;
+const { maas } = useBuiltCli({ MAAS_HWSYNC_POLL_MS: "50" });
 let region: TestRegion;
-let configDir: string;
 let first: string;
 let second: string;
 let closed = false;
 
 beforeAll(async () => {
-  [bin, region, configDir] = await Promise.all([
-    buildBinary(),
-    startRegion(),
-    mkdtemp(join(tmpdir(), "maas-cli-region-")),
-  ]);
+  region = await startRegion();
   first = await region.createMachine("web-07");
   second = await region.createMachine("db-01");
 });
 
 afterAll(async () => {
   if (region && !closed) await region.close();
-  await rm(configDir, { recursive: true, force: true });
 });
-
-const maas = (args: string[], input?: string) =>
-  spawnCli(bin, args, { input, env: { MAAS_HWSYNC_CONFIG_DIR: configDir, MAAS_HWSYNC_POLL_MS: "50" } });
 
 const json = async (args: string[]) => {
   const result = await maas(args);
@@ -120,13 +101,10 @@ describe("maas against the region", () => {
   test("after the machine pushes its hardware, it is healthy and its hardware shows", async () => {
     // What the agent does, by hand: one push on the fast path with the machine's own token.
     const credentials = parseMachineCredentials(await region.machineCredentialsYaml(first));
-    const body = canonicalJson(fixture("machine-resources-x86.json"));
-    await new ApiClient({ url: region.url, credentials }).request({
-      method: "POST",
-      path: HARDWARE_SYNC_PATH,
-      body,
-      headers: { "content-type": "application/json", [CONTENT_HASH_HEADER]: contentHash(body) },
+    const pushed = await signedPush(region, credentials, fixture("machine-resources-x86.json"), {
+      gzip: false,
     });
+    expect(pushed.status, pushed.text).toBe(200);
 
     const list = await maas(["admin", "machines", "read", "--format", "table"]);
     expect(list.stdout).toMatch(new RegExp(`^web-07 +${first} +Deployed +on +15m +just now +healthy$`, "m"));

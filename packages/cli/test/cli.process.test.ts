@@ -1,34 +1,22 @@
 // The built `maas` (bin shim + esbuild bundle from build.ts) as a process, against a MAAS-shaped
 // region on 127.0.0.1: what belongs to the process — exit codes, stdout vs stderr, files on disk.
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { startProcess } from "@hwsync/testkit/process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { cliEnv, spawnCli, tempConfigDir, useBuiltCli } from "./helpers/cli.ts";
 import { API_KEY, type FakeRegion, startFakeRegion } from "./helpers/fake-region.ts";
-import { buildBinary, spawnCli } from "./helpers/spawn-cli.ts";
 
-let bin: string;
+const cli = useBuiltCli({ MAAS_HWSYNC_POLL_MS: "20" });
+const { maas } = cli;
 let region: FakeRegion;
-let configDir: string;
 
 beforeAll(async () => {
-  [bin, region, configDir] = await Promise.all([
-    buildBinary(),
-    startFakeRegion({ deployPolls: 1 }),
-    mkdtemp(join(tmpdir(), "maas-cli-process-")),
-  ]);
+  region = await startFakeRegion({ deployPolls: 1 });
 });
 
-afterAll(async () => {
-  await region.close();
-  await rm(configDir, { recursive: true, force: true });
-});
-
-const maas = (args: string[], input?: string, env: Record<string, string> = {}) =>
-  spawnCli(bin, args, {
-    input,
-    env: { MAAS_HWSYNC_CONFIG_DIR: configDir, MAAS_HWSYNC_POLL_MS: "20", ...env },
-  });
+afterAll(() => region.close());
 
 describe("the maas binary", () => {
   test("logs in with the key on stdin and stores the profile with mode 0600", async () => {
@@ -39,7 +27,7 @@ describe("the maas binary", () => {
       stderr: `You are now logged in to the MAAS server at ${region.url}api/2.0/ with the profile name 'admin'.\nFor help with the available commands, try: maas admin --help\n`,
     });
     if (process.platform !== "win32")
-      expect((await stat(join(configDir, "profiles.json"))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(cli.configDir, "profiles.json"))).mode & 0o777).toBe(0o600);
   });
 
   test("refuses a bad key with exit 3 and the server's message", async () => {
@@ -179,11 +167,9 @@ describe("the maas binary", () => {
   test("a region that is down exits 5", async () => {
     const down = await startFakeRegion();
     await down.close();
-    const dir = await mkdtemp(join(tmpdir(), "maas-cli-down-"));
-    const result = await spawnCli(bin, ["login", "gone", down.url, API_KEY], {
-      env: { MAAS_HWSYNC_CONFIG_DIR: dir },
+    const result = await spawnCli(cli.bin, ["login", "gone", down.url, API_KEY], {
+      configDir: await tempConfigDir(),
     });
-    await rm(dir, { recursive: true, force: true });
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(
       /^error HWS_NET_UNREACHABLE \[GET\] .*: ECONNREFUSED .*Hint: Check that the region is running and the URL is right\.\n$/,
@@ -191,27 +177,58 @@ describe("the maas binary", () => {
   });
 
   test("SIGINT exits 130", async () => {
-    const { spawn } = await import("node:child_process");
     // A deploy --wait that never finishes, interrupted once it is polling.
     const slow = await startFakeRegion({ deployPolls: 1_000_000 });
-    const dir = await mkdtemp(join(tmpdir(), "maas-cli-int-"));
-    const env = {
-      PATH: process.env.PATH,
-      NO_COLOR: "1",
-      MAAS_HWSYNC_CONFIG_DIR: dir,
-      MAAS_HWSYNC_POLL_MS: "20",
-    };
-    expect((await spawnCli(bin, ["login", "x", slow.url, API_KEY], { env })).code).toBe(0);
-    const child = spawn(process.execPath, [bin, "x", "machine", "deploy", "new001", "--wait"], { env });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const configDir = await tempConfigDir();
+    const env = { MAAS_HWSYNC_POLL_MS: "20" };
+    expect((await spawnCli(cli.bin, ["login", "x", slow.url, API_KEY], { configDir, env })).code).toBe(0);
+    const child = startProcess(process.execPath, [cli.bin, "x", "machine", "deploy", "new001", "--wait"], {
+      env: { PATH: process.env.PATH, ...cliEnv(configDir, env) },
+    });
     while (slow.requests.filter((request) => request.method === "GET").length < 5)
       await new Promise((r) => setTimeout(r, 20));
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.child.kill("SIGINT");
+    const { code } = await child.exited;
     await slow.close();
-    await rm(dir, { recursive: true, force: true });
     expect(code).toBe(130);
-    expect(stderr).toBe("\ninterrupted\n");
+    expect(child.stderr()).toBe("\ninterrupted\n");
+  });
+
+  test("--help loads the command registry but no command module", async () => {
+    // Every module Node loads is written to a file by a loader hook preloaded with --import.
+    const dir = await tempConfigDir();
+    const loaded = join(dir, "loaded.txt");
+    const hook = join(dir, "trace-loads.mjs");
+    await writeFile(
+      hook,
+      `import { appendFileSync } from "node:fs";
+import { registerHooks } from "node:module";
+registerHooks({
+  load(url, context, nextLoad) {
+    appendFileSync(${JSON.stringify(loaded)}, url + "\\n");
+    return nextLoad(url, context);
+  },
+});
+`,
+    );
+    const help = await maas(["--help"], undefined, { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` });
+    expect(help.code, help.stderr).toBe(0);
+    const files = new Set(
+      (await readFile(loaded, "utf8"))
+        .split("\n")
+        .filter(Boolean)
+        .map((url) => basename(url)),
+    );
+    const chunksOf = (source: RegExp) =>
+      Object.entries(cli.metafile.outputs)
+        .filter(
+          ([file, output]) =>
+            file.endsWith(".js") && Object.keys(output.inputs).some((input) => source.test(input)),
+        )
+        .map(([file]) => basename(file));
+    expect(chunksOf(/packages\/cli\/src\/registry\.ts$/).filter((chunk) => files.has(chunk))).toHaveLength(1);
+    expect(
+      chunksOf(/packages\/cli\/src\/(commands\/|complete\.ts$|api\.ts$)/).filter((chunk) => files.has(chunk)),
+    ).toEqual([]);
   });
 });

@@ -1,27 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { completionScript } from "../src/commands/completion.ts";
-import { API_KEY, type FakeRegion, startFakeRegion } from "./helpers/fake-region.ts";
-import { runCli } from "./helpers/run-cli.ts";
+import { useLoggedInRegion } from "./helpers/session.ts";
 
-let region: FakeRegion;
-let configDir: string;
-
-beforeAll(async () => {
-  region = await startFakeRegion();
-  configDir = await mkdtemp(join(tmpdir(), "maas-cli-completion-"));
-  expect((await runCli(["login", "admin", region.url, API_KEY], { configDir })).code).toBe(0);
-});
-
-afterAll(async () => {
-  await region.close();
-  await rm(configDir, { recursive: true, force: true });
-});
+const session = useLoggedInRegion({ per: "file" });
+const { maas } = session;
 
 const complete = async (...words: string[]) =>
-  (await runCli(["__complete", "maas", ...words], { configDir })).stdout.split("\n").filter(Boolean);
+  (await maas(["__complete", "maas", ...words])).stdout.split("\n").filter(Boolean);
 
 describe("maas __complete", () => {
   test.each<[string[], string[]]>([
@@ -57,7 +42,7 @@ describe("maas __complete", () => {
 
   test("touches no network", () => {
     expect(
-      region.requests.filter(
+      session.region.requests.filter(
         (request) => request.path !== "/MAAS/api/2.0/users/" && request.path !== "/MAAS/api/2.0/describe/",
       ),
     ).toEqual([]);
@@ -66,14 +51,14 @@ describe("maas __complete", () => {
 
 describe("maas completion", () => {
   test.each(["bash", "zsh", "fish"])("prints a %s script that calls maas __complete", async (shell) => {
-    const result = await runCli(["completion", shell], { configDir });
+    const result = await maas(["completion", shell]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(completionScript(shell));
     expect(result.stdout).toContain("maas __complete");
   });
 
   test("an unknown shell is a usage error", async () => {
-    const result = await runCli(["completion", "tcsh"], { configDir });
+    const result = await maas(["completion", "tcsh"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("no completion for shell 'tcsh'. Use one of: bash, zsh, fish.");
   });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { extractGlobals, type GlobalOptions } from "../src/main.ts";
-import { colorLevel, Output, resolveFormat } from "../src/output.ts";
+import { colorLevel, resolveFormat } from "../src/output.ts";
+import { testOutput } from "./helpers/cli.ts";
 
 const tty = { write: () => true, isTTY: true };
 const pipe = { write: () => true, isTTY: false };
@@ -40,16 +41,9 @@ describe("resolveFormat", () => {
 
 describe("Output.data", () => {
   const collect = async (format: "json" | "yaml" | "table", value: unknown) => {
-    let text = "";
-    const output = new Output({
-      stdout: { write: (chunk: string) => (text += chunk) },
-      stderr: pipe,
-      env: { NO_COLOR: "1" },
-      format,
-      now: () => new Date("2026-11-24T12:00:00Z"),
-    });
+    const { output, stdout } = testOutput({ format, now: new Date("2026-11-24T12:00:00Z") });
     await output.data(value);
-    return text;
+    return stdout();
   };
 
   test("JSON keeps MAAS's field names, indented 4 like the region", async () => {

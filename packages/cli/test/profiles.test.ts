@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { type Profile, ProfileStore, resolveConfigDir, validateProfileName } from "../src/profiles.ts";
-import { tempConfigDir } from "./helpers/run-cli.ts";
+import { tempConfigDir } from "./helpers/cli.ts";
 
 describe("resolveConfigDir", () => {
   test.each<[string, Record<string, string>, NodeJS.Platform, string]>([

@@ -3,8 +3,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { runCli, tempConfigDir } from "./helpers/cli.ts";
 import { API_KEY, startFakeRegion } from "./helpers/fake-region.ts";
-import { runCli, tempConfigDir } from "./helpers/run-cli.ts";
 import { useLoggedInRegion } from "./helpers/session.ts";
 
 const session = useLoggedInRegion();

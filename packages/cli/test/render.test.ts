@@ -1,20 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { Output, type RenderKit } from "../src/output.ts";
 import { formatBytes, formatRelative } from "../src/render/format.ts";
 import { renderHardwareHistory, summarizeDetails } from "../src/render/history.ts";
+import type { RenderKit } from "../src/render/kit.ts";
 import { renderMachine, renderMachines } from "../src/render/machine.ts";
+import { testOutput } from "./helpers/cli.ts";
 
 const NOW = new Date("2026-11-24T12:00:00Z");
 
-async function kit(): Promise<RenderKit> {
-  const output = new Output({
-    stdout: { write: () => true },
-    stderr: { write: () => true },
-    env: { NO_COLOR: "1" },
-    format: "table",
-    now: () => NOW,
-  });
-  return output.kit(0);
+function kit(): Promise<RenderKit> {
+  return testOutput({ now: NOW }).output.kit(0);
 }
 
 const machines = [

@@ -1,7 +1,7 @@
-import { ApiError, ErrorCode, HwsError } from "@hwsync/shared";
+import { ApiError, ErrorCode, HwsError, InterruptedError } from "@hwsync/shared";
 import { CommanderError } from "commander";
 import { describe, expect, test } from "vitest";
-import { exitCodeFor, InterruptedError, reportError, serverText } from "../src/report-error.ts";
+import { exitCodeFor, reportError, serverText } from "../src/report-error.ts";
 
 const apiError = (status: number, body: unknown) =>
   new ApiError(

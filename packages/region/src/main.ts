@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared";
+import { ErrorCode, EXIT_BUG, HwsError, isHwsError } from "@hwsync/shared";
 import { systemClock } from "./clock.ts";
 import { type Db, openDatabase } from "./db/db.ts";
 import { countAdmins } from "./db/users.ts";
@@ -46,7 +46,7 @@ createadmin --username U --password P [--email E]
 apikey --username U
 add-machine --hostname H [--architecture amd64/generic] --mac M [--mac M2 …] [--power-type manual]
 
-Exit codes: 0 success, 1 error, 2 usage error.
+Exit codes: 0 success, 1 error, 2 usage error, 70 a bug.
 `;
 
 function usageError(message: string): HwsError {
@@ -259,7 +259,7 @@ function reportError(error: unknown, io: MainIo): number {
   io.stderr.write(
     `maas-region: unexpected error (this is a bug: please report it with the lines below)\n${(error as Error)?.stack ?? error}\n`,
   );
-  return 1;
+  return EXIT_BUG;
 }
 
 /** argv (without node and script) → exit code. Never exits the process itself. */

@@ -31,7 +31,7 @@ export type QueryValue = string | number | boolean;
 /** Ordered key/value pairs: MAAS allows repeated keys (`hostname=a&hostname=b`). */
 export type Params = Array<[string, QueryValue]> | Record<string, QueryValue | QueryValue[] | undefined>;
 
-export function paramsToPairs(params: Params | undefined): Array<[string, string]> {
+function paramsToPairs(params: Params | undefined): Array<[string, string]> {
   if (!params) return [];
   if (Array.isArray(params)) return params.map(([key, value]) => [key, String(value)]);
   const pairs: Array<[string, string]> = [];
@@ -111,7 +111,7 @@ const IDEMPOTENT = new Set(["GET", "PUT", "DELETE"]);
 /** Statuses that say "try again later": MAAS answers 503/504 with Retry-After on RPC trouble. */
 const TRANSIENT_STATUS = new Set([408, 429, 502, 503, 504]);
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, minDelayMs: 250, maxDelayMs: 4000 };
+const DEFAULT_RETRY: RetryPolicy = { retries: 3, minDelayMs: 250, maxDelayMs: 4000 };
 
 /** Signed requests to a MAAS-compatible region, over undici. */
 export class ApiClient {
@@ -274,7 +274,7 @@ function parseBody(text: string, contentType: string): unknown {
 }
 
 /** Removes any query credentials (`oauth_*`) from a URL before it appears in an error. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   const parsed = new URL(url);
   for (const key of [...parsed.searchParams.keys()]) {
     if (key.startsWith("oauth_")) parsed.searchParams.set(key, "REDACTED");

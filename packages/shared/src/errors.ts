@@ -21,6 +21,7 @@ export const ErrorCode = {
   REDIRECT_REFUSED: "HWS_REDIRECT_REFUSED",
   RESPONSE_TOO_LARGE: "HWS_RESPONSE_TOO_LARGE",
   UNEXPECTED_ANSWER: "HWS_UNEXPECTED_ANSWER",
+  INTERRUPTED: "HWS_INTERRUPTED",
   // Raised by the region; every error reply names its code in the ERROR_CODE_HEADER header.
   // The region's table (packages/region/src/errors.ts) gives each one its HTTP status.
   BAD_REQUEST: "HWS_BAD_REQUEST",
@@ -87,6 +88,36 @@ export function isHwsError(err: unknown): err is HwsError {
     (err as { code: string }).code.startsWith("HWS_")
   );
 }
+
+/** The signals our binaries stop on; each exits 128 + the signal's number, as shells report it. */
+export type InterruptSignal = "SIGINT" | "SIGTERM";
+const INTERRUPTED_EXIT: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** A run cut short by SIGINT (Ctrl-C) or SIGTERM (systemd stopping a unit). */
+export class InterruptedError extends HwsError {
+  readonly signal: InterruptSignal;
+  constructor(signal: InterruptSignal = "SIGINT") {
+    super(ErrorCode.INTERRUPTED, `interrupted by ${signal}`);
+    this.name = "InterruptedError";
+    this.signal = signal;
+  }
+
+  /** 130 for SIGINT, 143 for SIGTERM. */
+  get exitCode(): number {
+    return INTERRUPTED_EXIT[this.signal];
+  }
+}
+
+/** True for an InterruptedError from any bundle (matched by code, like every coded error). */
+export function isInterrupted(err: unknown): err is InterruptedError {
+  return isHwsError(err) && err.code === ErrorCode.INTERRUPTED;
+}
+
+/**
+ * The exit code of "this is a bug" (an error nobody raised on purpose) in every binary: sysexits'
+ * EX_SOFTWARE, so a script can tell a crash from the codes it is meant to handle.
+ */
+export const EXIT_BUG = 70;
 
 /** A non-2xx answer from a MAAS-compatible server. The URL never carries credentials. */
 export class ApiError extends HwsError {

@@ -2,23 +2,24 @@ export {
   ApiClient,
   type ApiClientOptions,
   type ApiResponse,
-  DEFAULT_RETRY,
   type FilePart,
   normalizeApiUrl,
   type Params,
-  paramsToPairs,
   type RequestOptions,
   type RetryPolicy,
-  redactUrl,
 } from "./client.ts";
 export {
   ApiError,
   codeForStatus,
   ERROR_CODE_HEADER,
   ErrorCode,
+  EXIT_BUG,
   HwsError,
   type HwsErrorOptions,
+  InterruptedError,
+  type InterruptSignal,
   isHwsError,
+  isInterrupted,
 } from "./errors.ts";
 export {
   type ApiCredentials,
@@ -39,7 +40,6 @@ export {
   isSyncHealthy,
   nextSync,
   parseMaasTimestamp,
-  SYNC_GRACE_FACTOR,
 } from "./sync-health.ts";
 export {
   type ExecArgv,
@@ -68,7 +68,6 @@ export {
 export {
   type MachineCredentials,
   type MachineCredentialsFile,
-  machineCredentialsSchema,
   parseMachineCredentials,
   renderMachineCredentials,
 } from "./wire/credentials.ts";
@@ -79,7 +78,6 @@ export {
   type HardwarePayload,
   type HardwarePayloadInput,
   hardwarePayloadSchema,
-  KERNEL_ARCHITECTURES,
   type MemoryInfo,
   type NetworkCard,
   type NetworkPort,
@@ -92,20 +90,13 @@ export {
 export {
   type EventJson,
   type EventsQueryJson,
-  eventSchema,
-  eventsQuerySchema,
   type HardwareChange,
   type HardwareHistoryEntry,
-  hardwareChangeSchema,
-  hardwareHistoryEntrySchema,
   type MachineJson,
   type MachineToken,
-  machineListSchema,
   machineSchema,
-  machineTokenSchema,
   NODE_STATUS_NAMES,
   NodeStatus,
-  whoamiSchema,
 } from "./wire/machine.ts";
 export {
   CONTENT_HASH_HEADER,

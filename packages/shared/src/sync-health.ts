@@ -1,5 +1,5 @@
 /** Grace factor: MAAS (src/maasserver/models/node.py) calls a sync healthy until 1.5 × interval has passed. */
-export const SYNC_GRACE_FACTOR = 1.5;
+const SYNC_GRACE_FACTOR = 1.5;
 
 /** `last_sync + sync_interval`, or null when either is missing or the interval is 0. */
 export function nextSync(

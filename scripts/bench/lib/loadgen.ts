@@ -1,12 +1,5 @@
-import { gzipSync } from "node:zlib";
-import {
-  type ApiCredentials,
-  buildAuthorizationHeader,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-} from "@hwsync/shared";
+import { type ApiCredentials, HARDWARE_SYNC_PATH } from "@hwsync/shared";
+import { type EncodedPush, encodePush, signedHeaders } from "@hwsync/testkit/push";
 import { Pool } from "undici";
 import { wireDocument } from "./payloads.ts";
 import { quantile } from "./stats.ts";
@@ -16,24 +9,20 @@ import { quantile } from "./stats.ts";
 // workers sends its next push as soon as the last one answered. A machine is never in flight
 // twice, so every "changed" push really changes what the region stores.
 
-export interface Body {
-  bytes: Buffer;
-  hash: string;
-}
-
 export interface SimMachine {
   creds: ApiCredentials;
-  bodies: [Body, Body];
+  /** Encoded once; each push signs them afresh. */
+  bodies: [EncodedPush, EncodedPush];
   /** Which variant the region holds for this machine (-1: nothing yet). */
   stored: -1 | 0 | 1;
 }
 
 export function simMachine(index: number, creds: ApiCredentials): SimMachine {
-  const body = (variant: 0 | 1): Body => {
-    const raw = Buffer.from(canonicalJson(wireDocument(index, variant)));
-    return { bytes: gzipSync(raw), hash: contentHash(raw) };
+  return {
+    creds,
+    bodies: [encodePush(wireDocument(index, 0)), encodePush(wireDocument(index, 1))],
+    stored: -1,
   };
-  return { creds, bodies: [body(0), body(1)], stored: -1 };
 }
 
 export interface PhaseResult {
@@ -66,13 +55,8 @@ export class LoadGenerator {
     const response = await pool.request({
       method: "POST",
       path: HARDWARE_SYNC_PATH,
-      headers: {
-        authorization: buildAuthorizationHeader(machine.creds),
-        "content-type": "application/json",
-        "content-encoding": "gzip",
-        [CONTENT_HASH_HEADER]: body.hash,
-      },
-      body: body.bytes,
+      headers: signedHeaders(body, machine.creds),
+      body: body.body,
     });
     const text = await response.body.text();
     if (response.statusCode !== 200) return { status: response.statusCode, text };

@@ -1,5 +1,5 @@
-import { type HardwarePayloadInput, hardwarePayloadSchema } from "@hwsync/shared";
-import { fixture } from "@hwsync/testkit";
+import type { HardwarePayloadInput } from "@hwsync/shared";
+import { fixture } from "@hwsync/testkit/fixtures";
 
 // Machine-resources documents for simulated machines, as our agent would send them: 4–24 disks
 // (SATA, SAS, NVMe, with partitions), 2–8 NICs (some SR-IOV with VFs), 20–60 PCI functions and
@@ -134,10 +134,7 @@ export interface MachineShape {
 }
 
 /** The machine-resources document of simulated machine `index` in state `variant` (0 or 1). */
-export function machinePayload(
-  index: number,
-  variant: 0 | 1 = 0,
-): HardwarePayloadInput & { shape: MachineShape } {
+function machinePayload(index: number, variant: 0 | 1 = 0): HardwarePayloadInput & { shape: MachineShape } {
   const rand = random(index * 7919 + 17);
   const pick = (low: number, high: number) => low + Math.floor(rand() * (high - low + 1));
   const doc: Json = fixture("machine-resources-x86.json");
@@ -349,9 +346,4 @@ export function machinePayload(
 export function wireDocument(index: number, variant: 0 | 1): HardwarePayloadInput {
   const { shape: _shape, ...doc } = machinePayload(index, variant);
   return doc;
-}
-
-/** Throws with zod's paths when the generator drifts from the wire schema. */
-export function assertValid(doc: unknown): void {
-  hardwarePayloadSchema.parse(doc);
 }

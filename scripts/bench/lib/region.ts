@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { createAdmin, type Db, dropSchema, getOrCreateApiKey, openDatabase } from "@hwsync/region";
 import { type ApiCredentials, parseApiKey } from "@hwsync/shared";
+import { startWhenReady } from "@hwsync/testkit/process";
 import pg from "pg";
 import { processMemory } from "./proc.ts";
 
@@ -90,32 +90,24 @@ export async function startRegionProcess(
   for (const name of ["DATABASE_URL", "MAAS_REGION_LOG", "MAAS_ADMIN_USERNAME", "MAAS_ADMIN_PASSWORD"]) {
     if (!options.env?.[name]) delete env[name];
   }
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  const url = await new Promise<string>((resolvePromise, reject) => {
-    const lines = createInterface({ input: child.stderr! });
-    lines.on("line", (line) => {
-      log += `${line}\n`;
-      const match = /listening on (http:\/\/\S+\/MAAS)/.exec(line);
-      if (match) resolvePromise(match[1]!);
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`maas-region exited with ${code} before listening:\n${log}`)),
-    );
-    child.once("error", reject);
-  });
-  const origin = new URL(url).origin;
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const { process: region, match } = await startWhenReady(
+    process.execPath,
+    args,
+    /listening on (http:\/\/\S+\/MAAS)/,
+    // A region on a big PGlite fleet takes a while to open its database.
+    { env, readyTimeoutMs: 300_000 },
+  );
+  const url = match[1]!;
   return {
     appName,
     url,
-    origin,
-    pid: child.pid!,
-    child,
-    memory: () => processMemory(child.pid!),
+    origin: new URL(url).origin,
+    pid: region.pid,
+    child: region.child,
+    memory: () => processMemory(region.pid),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
+      // Generous: a region started with --cpu-prof writes its profile on the way out.
+      await region.stop(60_000);
     },
   };
 }

@@ -33,7 +33,7 @@ export function newSection(section: string): SectionResult {
 }
 
 /** A Markdown table: pastes straight into docs/benchmarks.md and reads fine in a terminal. */
-export function renderTable(table: Table): string {
+function renderTable(table: Table): string {
   const cells = [table.columns, ...table.rows.map((row) => row.map(String))];
   const widths = table.columns.map((_, column) =>
     Math.max(...cells.map((row) => (row[column] ?? "").length)),
@@ -44,7 +44,7 @@ export function renderTable(table: Table): string {
   return [`**${table.title}**`, "", line(cells[0]!), rule, ...cells.slice(1).map(line)].join("\n");
 }
 
-export function renderTargets(targets: Target[]): string {
+function renderTargets(targets: Target[]): string {
   if (targets.length === 0) return "";
   return renderTable({
     title: "Targets",

@@ -19,26 +19,6 @@ export function median(values: number[]): number {
   return list.length % 2 === 1 ? list[mid]! : (list[mid - 1]! + list[mid]!) / 2;
 }
 
-export function min(values: number[]): number {
-  return values.length === 0 ? Number.NaN : Math.min(...values);
-}
-
-export interface Summary {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-export function summarize(values: number[]): Summary {
-  return {
-    median: median(values),
-    min: min(values),
-    max: values.length === 0 ? Number.NaN : Math.max(...values),
-    n: values.length,
-  };
-}
-
 /** Ratios of paired samples (same round, same machine state), then their median. */
 export function pairedRatio(numerators: number[], denominators: number[]): number {
   const ratios: number[] = [];

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILT, REPO_ROOT } from "@hwsync/testkit";
-import { describeResult, run } from "./processes.ts";
+import { describeResult, runProcess } from "@hwsync/testkit/process";
 
 export { BUILT, REPO_ROOT };
 
@@ -15,7 +15,7 @@ export const NODE = process.execPath;
 export async function ensureBuilt(): Promise<void> {
   // Engineers (and their test runs) share one checkout: a lock keeps two builds from writing the
   // agent binary at the same time.
-  const result = await run(
+  const result = await runProcess(
     "flock",
     [join(tmpdir(), "hwsync-build.lock"), NODE, join(REPO_ROOT, "scripts/build.ts"), "--quiet"],
     { cwd: REPO_ROOT, timeoutMs: 300_000 },

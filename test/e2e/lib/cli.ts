@@ -1,6 +1,7 @@
 // The built `maas` CLI and the built agent binary, as a user and systemd run them.
-import { BUILT, NODE } from "./build.ts";
-import { describeResult, type Result, run } from "./processes.ts";
+
+import { describeResult, type ProcessResult, runCli, runProcess } from "@hwsync/testkit/process";
+import { BUILT } from "./build.ts";
 
 /** The fields of a machine the story reads (MAAS's snake_case, as the CLI prints it with --format json). */
 export interface MachineJson {
@@ -25,12 +26,8 @@ export class Cli {
     this.profile = profile;
   }
 
-  run(args: string[], input = ""): Promise<Result> {
-    return run(NODE, [BUILT.cli, ...args], {
-      env: { ...process.env, NO_COLOR: "1", MAAS_HWSYNC_CONFIG_DIR: this.configDir },
-      input,
-      timeoutMs: 30_000,
-    });
+  run(args: string[], input = ""): Promise<ProcessResult> {
+    return runCli(args, { configDir: this.configDir, input, timeoutMs: 30_000 });
   }
 
   async login(url: string, apiKey: string): Promise<void> {
@@ -77,10 +74,13 @@ export class Cli {
  * Runs the agent's single binary with the environment systemd gives a unit (PATH only), optionally
  * inside a network namespace.
  */
-export function agent(args: string[], options: { netns?: string; timeoutMs?: number } = {}): Promise<Result> {
+export function agent(
+  args: string[],
+  options: { netns?: string; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (options.netns)
-    return run("ip", ["netns", "exec", options.netns, BUILT.agent, ...args], { env, timeoutMs });
-  return run(BUILT.agent, args, { env, timeoutMs });
+    return runProcess("ip", ["netns", "exec", options.netns, BUILT.agent, ...args], { env, timeoutMs });
+  return runProcess(BUILT.agent, args, { env, timeoutMs });
 }

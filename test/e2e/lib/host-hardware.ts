@@ -1,7 +1,8 @@
 // This machine's hardware as the usual Linux tools report it (lsblk, ip, lspci, lsusb): an
 // independent witness for what the agent collected and the region stored.
+
+import { describeResult, runProcess } from "@hwsync/testkit/process";
 import type { MachineJson } from "./cli.ts";
-import { describeResult, run } from "./processes.ts";
 
 export interface HostHardware {
   /** Whole disks with a size, by kernel name → bytes. */
@@ -18,7 +19,7 @@ export interface HostHardware {
 const VIRTUAL_DISK = /^(loop|zram|ram|dm-|md|nbd)/;
 
 async function tool(command: string, args: string[], emptyOnFailure = false): Promise<string> {
-  const result = await run(command, args, { timeoutMs: 30_000 });
+  const result = await runProcess(command, args, { timeoutMs: 30_000 });
   // lsusb exits 1 when the machine has no USB bus at all (VMs, containers).
   if (result.code !== 0 && !(emptyOnFailure && result.stdout.trim() === ""))
     throw new Error(`${command} ${args.join(" ")} failed: ${describeResult(result)}`);

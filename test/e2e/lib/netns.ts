@@ -1,14 +1,14 @@
 // A network namespace standing for a machine, joined to the host by a veth pair on 198.18.0.0/30
 // (RFC 2544's benchmarking range, used by nothing real): the host side is 198.18.0.1, where the
 // region listens; the machine side is 198.18.0.2. Needs root (CAP_NET_ADMIN).
-import { describeResult, run } from "./processes.ts";
+import { describeResult, runProcess } from "@hwsync/testkit/process";
 
 export const HOST_ADDRESS = "198.18.0.1";
 export const MACHINE_ADDRESS = "198.18.0.2";
 const PREFIX = 30;
 
 async function ip(args: string[]): Promise<string> {
-  const result = await run("ip", args, { timeoutMs: 15_000 });
+  const result = await runProcess("ip", args, { timeoutMs: 15_000 });
   if (result.code !== 0) throw new Error(`ip ${args.join(" ")} failed: ${describeResult(result)}`);
   return result.stdout;
 }
@@ -16,12 +16,14 @@ async function ip(args: string[]): Promise<string> {
 /** null when this machine can create network namespaces, else the reason it cannot. */
 export async function netnsUnavailable(): Promise<string | null> {
   const probe = `hwsync-probe-${process.pid}`;
-  const added = await run("ip", ["netns", "add", probe], { timeoutMs: 15_000 }).catch((error: Error) => ({
-    code: -1,
-    stderr: error.message,
-  }));
+  const added = await runProcess("ip", ["netns", "add", probe], { timeoutMs: 15_000 }).catch(
+    (error: Error) => ({
+      code: -1,
+      stderr: error.message,
+    }),
+  );
   if (added.code !== 0) return `\`ip netns add\` failed here: ${added.stderr.trim() || `exit ${added.code}`}`;
-  await run("ip", ["netns", "delete", probe], { timeoutMs: 15_000 });
+  await runProcess("ip", ["netns", "delete", probe], { timeoutMs: 15_000 });
   return null;
 }
 
@@ -61,9 +63,9 @@ export async function createLink(): Promise<Link> {
     cut: async () => void (await ip(["link", "set", hostDevice, "down"])),
     restore: async () => void (await ip(["link", "set", hostDevice, "up"])),
     remove: async () => {
-      await run("ip", ["netns", "delete", namespace], { timeoutMs: 15_000 });
+      await runProcess("ip", ["netns", "delete", namespace], { timeoutMs: 15_000 });
       // Deleting the namespace deletes the pair; this catches a pair whose peer never moved in.
-      await run("ip", ["link", "delete", hostDevice], { timeoutMs: 15_000 });
+      await runProcess("ip", ["link", "delete", hostDevice], { timeoutMs: 15_000 });
     },
   };
   try {

@@ -4,8 +4,14 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { dropSchema } from "@hwsync/region";
 import { type Engine, POSTGRES_URL } from "@hwsync/testkit";
+import {
+  describeResult,
+  type Lifetime,
+  type LongRunning,
+  runProcess,
+  startWhenReady,
+} from "@hwsync/testkit/process";
 import { BUILT, NODE } from "./build.ts";
-import { describeResult, type Lifetime, type LongRunning, run, startProcess } from "./processes.ts";
 
 export const ADMIN = { username: "admin", password: "e2e-admin-password" };
 
@@ -63,22 +69,27 @@ export async function startRegionProcess(
     options.host ?? "127.0.0.1",
     ...(byEnv ? [] : database.args),
   ];
-  const proc = startProcess(NODE, [BUILT.region, ...args, ...(options.args ?? [])], {
-    env: {
-      ...process.env,
-      ...(byEnv ? database.env : {}),
-      MAAS_ADMIN_USERNAME: ADMIN.username,
-      MAAS_ADMIN_PASSWORD: ADMIN.password,
+  const { process: proc, match } = await startWhenReady(
+    NODE,
+    [BUILT.region, ...args, ...(options.args ?? [])],
+    /listening on (http:\/\/\S+\/MAAS)/,
+    {
+      env: {
+        ...process.env,
+        ...(byEnv ? database.env : {}),
+        MAAS_ADMIN_USERNAME: ADMIN.username,
+        MAAS_ADMIN_PASSWORD: ADMIN.password,
+      },
+      lifetime: options.lifetime ?? "file",
+      timeoutMs: 240_000,
     },
-    lifetime: options.lifetime ?? "file",
-  });
-  const match = await proc.waitFor(/listening on (http:\/\/\S+\/MAAS)/);
+  );
   return { url: match[1]!, process: proc, stop: () => proc.stop() };
 }
 
 /** Runs a one-shot `maas-region` command (apikey, createadmin, add-machine) against a database. */
 export async function regionCommand(database: RegionDatabase, args: string[]): Promise<string> {
-  const result = await run(NODE, [BUILT.region, ...args, ...database.args], { timeoutMs: 60_000 });
+  const result = await runProcess(NODE, [BUILT.region, ...args, ...database.args], { timeoutMs: 60_000 });
   if (result.code !== 0) throw new Error(`maas-region ${args.join(" ")} failed:\n${describeResult(result)}`);
   return result.stdout.trim();
 }

@@ -1,15 +1,7 @@
 // A simulated hardware change, pushed as the machine (its OAuth token) over the fast path: what
 // the agent would send after a disk was pulled and a virtual NIC appeared.
-import {
-  ApiClient,
-  CONTENT_HASH_HEADER,
-  canonicalJson,
-  contentHash,
-  HARDWARE_SYNC_PATH,
-  type HardwarePayload,
-  type PushResult,
-  parseMachineCredentials,
-} from "@hwsync/shared";
+import { type HardwarePayload, type PushResult, parseMachineCredentials } from "@hwsync/shared";
+import { signedPush } from "@hwsync/testkit/push";
 
 export const VIRTUAL_NIC = { name: "e2e-vf0", mac: "02:00:5e:10:00:01" };
 
@@ -50,15 +42,8 @@ export async function pushAsMachine(
   credentialsYaml: string,
   payload: HardwarePayload,
 ): Promise<{ hash: string; result: PushResult }> {
-  const body = canonicalJson(payload);
-  const hash = contentHash(body);
   const credentials = parseMachineCredentials(credentialsYaml);
-  const api = new ApiClient({ url: credentials.baseUrl, credentials });
-  const response = await api.request({
-    method: "POST",
-    path: HARDWARE_SYNC_PATH,
-    body,
-    headers: { "content-type": "application/json", [CONTENT_HASH_HEADER]: hash },
-  });
-  return { hash, result: response.body as PushResult };
+  const reply = await signedPush(credentials.baseUrl, credentials, payload, { gzip: false });
+  if (reply.status !== 200) throw new Error(`the push answered ${reply.status}: ${reply.text}`);
+  return { hash: reply.hash, result: reply.json() as PushResult };
 }

@@ -1,7 +1,7 @@
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, describe, expect, test } from "vitest";
 import { collectDisks } from "../../src/collectors/disks.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { buildServerTree } from "../fixtures/server-tree.ts";
 
 const fake = buildServerTree();
 afterAll(() => fake.cleanup());

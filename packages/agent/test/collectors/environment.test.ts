@@ -1,8 +1,8 @@
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
 import { expect, test } from "vitest";
 import { collectEnvironment, parseOsRelease } from "../../src/collectors/environment.ts";
 import { VERSION } from "../../src/version.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { FakeRoot } from "../fixtures/fake-root.ts";
 
 test("collectEnvironment reports uname, os-release ID/VERSION_ID and names the agent", async () => {
   const fake = new FakeRoot();

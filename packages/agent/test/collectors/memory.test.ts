@@ -1,8 +1,8 @@
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { buildCpuAndMemory } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, expect, test } from "vitest";
 import { collectMemory } from "../../src/collectors/memory.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { FakeRoot } from "../fixtures/fake-root.ts";
-import { buildCpuAndMemory } from "../fixtures/server-tree.ts";
 
 const fake = new FakeRoot();
 buildCpuAndMemory(fake);

@@ -1,7 +1,7 @@
+import { buildServerTree, MAC } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, describe, expect, test } from "vitest";
 import { collectNetworks, toAddresses } from "../../src/collectors/networks.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { buildServerTree, MAC } from "../fixtures/server-tree.ts";
 
 const fake = buildServerTree();
 afterAll(() => fake.cleanup());

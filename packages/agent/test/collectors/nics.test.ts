@@ -1,8 +1,8 @@
+import { addNetdev, addPci, addUsb, FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { buildServerTree, MAC } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, describe, expect, test } from "vitest";
 import { collectNics } from "../../src/collectors/nics.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { addNetdev, addPci, addUsb, FakeRoot } from "../fixtures/fake-root.ts";
-import { buildServerTree, MAC } from "../fixtures/server-tree.ts";
 
 const fake = buildServerTree();
 afterAll(() => fake.cleanup());

@@ -1,7 +1,7 @@
+import { buildServerTree, sampleVpd } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, describe, expect, test } from "vitest";
 import { collectPci, parseVpd } from "../../src/collectors/pci.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { buildServerTree, sampleVpd } from "../fixtures/server-tree.ts";
 
 const fake = buildServerTree();
 afterAll(() => fake.cleanup());

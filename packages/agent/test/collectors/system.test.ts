@@ -1,9 +1,9 @@
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { buildDmi } from "@hwsync/testkit/sysfs/server-tree";
 import { expect, test } from "vitest";
 import { collectSystem, systemType } from "../../src/collectors/system.ts";
 import { createSysfs } from "../../src/sysfs.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { FakeRoot } from "../fixtures/fake-root.ts";
-import { buildDmi } from "../fixtures/server-tree.ts";
 
 test("collectSystem reads system, firmware, chassis and board identity from DMI", async () => {
   const fake = new FakeRoot();

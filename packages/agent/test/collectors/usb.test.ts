@@ -1,8 +1,8 @@
+import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
+import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, expect, test } from "vitest";
 import { collectUsb } from "../../src/collectors/usb.ts";
 import { contextFor } from "../fixtures/context.ts";
-import { FakeRoot } from "../fixtures/fake-root.ts";
-import { buildServerTree } from "../fixtures/server-tree.ts";
 
 const fake = buildServerTree();
 afterAll(() => fake.cleanup());

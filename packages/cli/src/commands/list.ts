@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { CommandContext } from "../context.ts";
-import type { RenderKit } from "../output.ts";
 import { cell } from "../render/format.ts";
+import type { RenderKit } from "../render/kit.ts";
 
 export interface ProfileSummary {
   name: string;
@@ -12,13 +12,13 @@ export interface ProfileSummary {
 }
 
 /** `ck:tk:secret` → `ck:tk:****`: enough to tell keys apart, not enough to use one. */
-export function maskKey(key: string | null): string | null {
+function maskKey(key: string | null): string | null {
   if (key === null) return null;
   const parts = key.split(":");
   return parts.length === 3 ? `${parts[0]}:${parts[1]}:****` : "****";
 }
 
-export async function listProfiles(ctx: CommandContext, showKeys: boolean): Promise<ProfileSummary[]> {
+async function listProfiles(ctx: CommandContext, showKeys: boolean): Promise<ProfileSummary[]> {
   return (await ctx.profiles.list()).map((profile) => ({
     name: profile.name,
     url: profile.url,
@@ -42,7 +42,6 @@ function renderProfiles(profiles: ProfileSummary[], kit: RenderKit): string {
 
 export function listCommand(ctx: CommandContext): Command {
   return new Command("list")
-    .summary("List the stored profiles")
     .option("--show-keys", "print whole API keys (MAAS's CLI always does; we mask the secret by default)")
     .addHelpText("after", "\nExamples:\n  $ maas list\n  $ maas list --show-keys --format json")
     .action(async (options: { showKeys?: boolean }) => {

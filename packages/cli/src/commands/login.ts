@@ -9,7 +9,7 @@ import { type Profile, validateProfileName } from "../profiles.ts";
 import { serverText } from "../report-error.ts";
 
 /** First line of stdin (`maas login admin URL -`), so keys never appear in `ps` or shell history. */
-export async function readKeyFromStdin(stdin: InStream): Promise<string> {
+async function readKeyFromStdin(stdin: InStream): Promise<string> {
   let text = "";
   for await (const chunk of stdin) {
     text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
@@ -99,7 +99,6 @@ export async function login(
 
 export function loginCommand(ctx: CommandContext): Command {
   return new Command("login")
-    .summary("Log in to a MAAS region and store the profile")
     .argument("<profile>", "a name for this login, used as the first word of later commands")
     .argument("<url>", "the region, e.g. http://region:5240/MAAS/")
     .argument("[key]", "the API key consumer:token:secret, '-' to read it from stdin, empty for anonymous")

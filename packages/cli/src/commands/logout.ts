@@ -9,7 +9,6 @@ export async function logout(ctx: CommandContext, name: string): Promise<void> {
 
 export function logoutCommand(ctx: CommandContext): Command {
   return new Command("logout")
-    .summary("Forget a profile and its stored key")
     .argument("<profile>")
     .addHelpText("after", "\nExamples:\n  $ maas logout admin")
     .action(async (name: string) => {

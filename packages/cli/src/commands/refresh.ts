@@ -33,7 +33,6 @@ export async function refresh(ctx: CommandContext, names: string[]): Promise<str
 
 export function refreshCommand(ctx: CommandContext): Command {
   return new Command("refresh")
-    .summary("Fetch the API description of every profile again")
     .argument("[profiles...]", "only these profiles")
     .addHelpText("after", "\nExamples:\n  $ maas refresh\n  $ maas refresh admin")
     .action(async (names: string[]) => {

@@ -1,6 +1,6 @@
 import { parseMaasTimestamp } from "@hwsync/shared/sync-health";
 import { formatTimeSpan } from "@hwsync/shared/time-span";
-import type { RenderKit } from "../output.ts";
+import type { RenderKit } from "./kit.ts";
 
 /** `2m ago`, `in 5m`, `just now`: how far a MAAS timestamp is from now, in the largest unit. */
 export function formatRelative(value: string | null | undefined, now: Date): string {

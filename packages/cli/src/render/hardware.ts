@@ -1,5 +1,5 @@
-import type { RenderKit } from "../output.ts";
 import { cell, detail, formatBytes, section } from "./format.ts";
+import type { RenderKit } from "./kit.ts";
 
 type Row = Record<string, unknown>;
 
@@ -71,7 +71,7 @@ function pick(row: Row, keys: string[]): unknown {
 }
 
 /** A table of the columns some row has a value for. */
-export function columnsTable(rows: Row[] | null | undefined, columns: Column[], kit: RenderKit): string {
+function columnsTable(rows: Row[] | null | undefined, columns: Column[], kit: RenderKit): string {
   if (!rows || rows.length === 0) return "";
   const present = columns.filter(([, keys]) => rows.some((row) => pick(row, keys) !== undefined));
   return kit.table(

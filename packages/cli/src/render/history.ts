@@ -1,6 +1,6 @@
 import type { HardwareHistoryEntry } from "@hwsync/shared/wire/machine";
-import type { RenderKit, Style } from "../output.ts";
 import { formatRelative } from "./format.ts";
+import type { RenderKit, Style } from "./kit.ts";
 
 function styleAction(action: string, style: Style): string {
   if (action === "added") return style.green(action);

@@ -1,12 +1,12 @@
 import type { MachineJson } from "@hwsync/shared/wire/machine";
 import { isHwSyncEnabled, type SyncHealth, syncHealth } from "../health.ts";
-import type { RenderKit, Style } from "../output.ts";
 import { cell, detail, formatInterval, formatRelative } from "./format.ts";
+import type { RenderKit, Style } from "./kit.ts";
 
 /** Machine JSON as the CLI reads it: any MAAS version, so every field may be missing. */
 export type MachineLike = Partial<MachineJson> & Record<string, unknown>;
 
-export function styleStatus(status: string | undefined, style: Style): string {
+function styleStatus(status: string | undefined, style: Style): string {
   const text = status ?? "-";
   if (/^(failed|broken|releasing failed)/i.test(text)) return style.red(text);
   if (text === "Deployed") return style.green(text);
@@ -14,7 +14,7 @@ export function styleStatus(status: string | undefined, style: Style): string {
   return text;
 }
 
-export function styleHealth(health: SyncHealth, style: Style): string {
+function styleHealth(health: SyncHealth, style: Style): string {
   if (health === "healthy") return style.green("healthy");
   if (health === "unhealthy") return style.red("unhealthy");
   return style.dim("-");

@@ -1,5 +1,5 @@
-import type { RenderKit } from "../output.ts";
 import { cell, detail } from "./format.ts";
+import type { RenderKit } from "./kit.ts";
 
 // Columns for any array of objects from a generic command: the scalar fields of the first item,
 // MAAS's identifying ones first. Anything nested stays available through --format json|yaml.

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { type CliResult, makeConfigDir, type RunOptions, removeDir, runCli } from "./cli.ts";
 import {
   API_KEY,
   type FakeRegion,
@@ -6,9 +7,8 @@ import {
   type RecordedRequest,
   startFakeRegion,
 } from "./fake-region.ts";
-import { type CliResult, type RunOptions, runCli, tempConfigDir } from "./run-cli.ts";
 
-/** A fake region and a config dir logged in to it as `admin`, fresh for every test. */
+/** A fake region and a config dir logged in to it as `admin`. */
 export interface Session {
   region: FakeRegion;
   configDir: string;
@@ -19,11 +19,12 @@ export interface Session {
   restart(options: FakeRegionOptions): Promise<void>;
 }
 
-export function useLoggedInRegion(): Session {
+/** Fresh for every test, or (`per: "file"`) one for the whole file. */
+export function useLoggedInRegion(options: { per?: "test" | "file" } = {}): Session {
   const session = {} as Session;
-  const start = async (options: FakeRegionOptions = {}) => {
-    session.region = await startFakeRegion(options);
-    session.configDir = await tempConfigDir();
+  const start = async (regionOptions: FakeRegionOptions = {}) => {
+    session.region = await startFakeRegion(regionOptions);
+    session.configDir = await makeConfigDir();
     const login = await runCli(["login", "admin", session.region.url, "-"], {
       configDir: session.configDir,
       stdin: `${API_KEY}\n`,
@@ -31,13 +32,22 @@ export function useLoggedInRegion(): Session {
     expect(login).toMatchObject({ code: 0, stdout: "" });
     session.region.requests.length = 0;
   };
-  session.maas = (argv, options = {}) => runCli(argv, { configDir: session.configDir, ...options });
-  session.lastRequest = () => session.region.requests.at(-1)!;
-  session.restart = async (options) => {
+  const stop = async () => {
     await session.region.close();
-    await start(options);
+    await removeDir(session.configDir);
   };
-  beforeEach(() => start());
-  afterEach(() => session.region.close());
+  session.maas = (argv, runOptions = {}) => runCli(argv, { configDir: session.configDir, ...runOptions });
+  session.lastRequest = () => session.region.requests.at(-1)!;
+  session.restart = async (regionOptions) => {
+    await stop();
+    await start(regionOptions);
+  };
+  if (options.per === "file") {
+    beforeAll(() => start());
+    afterAll(stop);
+  } else {
+    beforeEach(() => start());
+    afterEach(stop);
+  }
   return session;
 }

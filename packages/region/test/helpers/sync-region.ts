@@ -1,9 +1,7 @@
-import { gzipSync } from "node:zlib";
-import { type ApiCredentials, CONTENT_HASH_HEADER, contentHash, HARDWARE_SYNC_PATH } from "@hwsync/shared";
-import { type RawResponse, raw, type TestRegion, uniqueMac, uniqueName } from "@hwsync/testkit";
+import type { ApiCredentials } from "@hwsync/shared";
+import { raw, signedPush, type TestRegion, uniqueMac, uniqueName } from "@hwsync/testkit";
 import type { FakeClock } from "../../src/clock.ts";
 import type { Db } from "../../src/db/db.ts";
-import { agentBytes } from "./fixtures.ts";
 
 // Helpers of the sync suites on top of @hwsync/testkit (which runs the region: useTestRegion):
 // deployed machines with their tokens, the agent's push, and a snapshot of everything a sync may write.
@@ -60,31 +58,8 @@ export async function deployedMachine(
   };
 }
 
-export interface PushOptions {
-  gzip?: boolean;
-  /** The declared hash; false sends none; default the hash of the bytes. */
-  hash?: string | false;
-  headers?: Record<string, string>;
-  query?: string;
-}
-
-/** Our fast path, as the agent sends it: canonical JSON, optional gzip, content-hash header. */
-export function push(
-  t: Pick<TestRegion, "origin">,
-  creds: ApiCredentials | null,
-  document: unknown,
-  options: PushOptions = {},
-): Promise<RawResponse> {
-  const bytes = Buffer.isBuffer(document) ? document : agentBytes(document);
-  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
-  if (options.hash !== false) headers[CONTENT_HASH_HEADER] = options.hash ?? contentHash(bytes);
-  let body: Uint8Array = bytes;
-  if (options.gzip ?? true) {
-    body = gzipSync(bytes);
-    headers["content-encoding"] = "gzip";
-  }
-  return raw(t, { path: `${HARDWARE_SYNC_PATH}${options.query ?? ""}`, key: creds, body, headers });
-}
+/** Our fast path, as the agent sends it (testkit's signedPush, by its name in these suites). */
+export const push = signedPush;
 
 /** Everything a sync may write for one machine, for "nothing else changed" assertions. */
 export async function snapshot(db: Db, machineId: number): Promise<Record<string, unknown>> {

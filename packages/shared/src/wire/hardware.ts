@@ -21,15 +21,7 @@ const optionalText = z.string().nullish();
 const optionalInt = z.number().int().nullish();
 const nonNegative = z.number().int().nonnegative();
 
-export const KERNEL_ARCHITECTURES = [
-  "x86_64",
-  "aarch64",
-  "i686",
-  "ppc64le",
-  "s390x",
-  "mips",
-  "mips64",
-] as const;
+const KERNEL_ARCHITECTURES = ["x86_64", "aarch64", "i686", "ppc64le", "s390x", "mips", "mips64"] as const;
 
 export const REQUIRED_API_EXTENSIONS = [
   "resources",
@@ -39,8 +31,8 @@ export const REQUIRED_API_EXTENSIONS = [
   "resources_usb_pci",
 ];
 
-export const cpuThreadSchema = z.looseObject({ id: z.number().int(), numa_node: z.number().int() });
-export const cpuSocketSchema = z.looseObject({
+const cpuThreadSchema = z.looseObject({ id: z.number().int(), numa_node: z.number().int() });
+const cpuSocketSchema = z.looseObject({
   name: optionalText,
   socket: optionalInt,
   vendor: optionalText,
@@ -48,13 +40,13 @@ export const cpuSocketSchema = z.looseObject({
   frequency_turbo: z.number().nullish(),
   cores: z.array(z.looseObject({ core: optionalInt, threads: z.array(cpuThreadSchema).nullish() })).nullish(),
 });
-export const cpuSchema = z.looseObject({
+const cpuSchema = z.looseObject({
   architecture: optionalText,
   total: nonNegative.optional().default(0),
   sockets: z.array(cpuSocketSchema).nullish(),
 });
 
-export const memorySchema = z.looseObject({
+const memorySchema = z.looseObject({
   total: nonNegative,
   used: z.number().nullish(),
   hugepages_size: z.number().nullish(),
@@ -69,7 +61,7 @@ export const memorySchema = z.looseObject({
     .nullish(),
 });
 
-export const diskSchema = z.looseObject({
+const diskSchema = z.looseObject({
   id: z.string().min(1),
   device: optionalText,
   model: optionalText,
@@ -90,7 +82,7 @@ export const diskSchema = z.looseObject({
   partitions: z.array(z.looseObject({ id: z.string(), size: z.number().nullish() })).nullish(),
 });
 
-export const networkPortSchema = z.looseObject({
+const networkPortSchema = z.looseObject({
   id: z.string().min(1),
   address: macAddress.nullish(),
   port: optionalInt,
@@ -100,7 +92,7 @@ export const networkPortSchema = z.looseObject({
   link_speed: z.number().nullish(),
 });
 
-export const networkCardSchema = z.looseObject({
+const networkCardSchema = z.looseObject({
   driver: optionalText,
   driver_version: optionalText,
   ports: z.array(networkPortSchema).nullish(),
@@ -123,7 +115,7 @@ export const networkCardSchema = z.looseObject({
   },
 });
 
-export const pciDeviceSchema = z.looseObject({
+const pciDeviceSchema = z.looseObject({
   vendor_id: hexId,
   product_id: hexId,
   pci_address: pciAddress,
@@ -136,7 +128,7 @@ export const pciDeviceSchema = z.looseObject({
   vpd: z.looseObject({ entries: z.record(z.string(), z.string()).nullish() }).nullish(),
 });
 
-export const usbDeviceSchema = z.looseObject({
+const usbDeviceSchema = z.looseObject({
   bus_address: z.number().int().nonnegative(),
   device_address: z.number().int().nonnegative(),
   vendor_id: hexId,
@@ -163,7 +155,7 @@ const systemPart = z
   .looseObject({ vendor: optionalText, product: optionalText, serial: optionalText, version: optionalText })
   .nullish();
 
-export const systemSchema = z.looseObject({
+const systemSchema = z.looseObject({
   uuid: optionalText,
   vendor: optionalText,
   product: optionalText,
@@ -179,14 +171,14 @@ export const systemSchema = z.looseObject({
   motherboard: systemPart,
 });
 
-export const networkAddressSchema = z.looseObject({
+const networkAddressSchema = z.looseObject({
   family: z.string(),
   address: z.string(),
   netmask: z.string(),
   scope: z.string(),
 });
 
-export const networkStateSchema = z.looseObject({
+const networkStateSchema = z.looseObject({
   type: z.string(),
   hwaddr: z.string(),
   state: z.string(),
@@ -196,7 +188,7 @@ export const networkStateSchema = z.looseObject({
   vlan: z.looseObject({ lower_device: z.string(), vid: z.number().int() }).nullable(),
 });
 
-export const environmentSchema = z.looseObject({
+const environmentSchema = z.looseObject({
   kernel: optionalText,
   kernel_architecture: z.enum(KERNEL_ARCHITECTURES),
   kernel_version: optionalText,
@@ -208,7 +200,7 @@ export const environmentSchema = z.looseObject({
 });
 
 /** A collector that failed; the agent reports it instead of stopping (our extension, ignored by MAAS). */
-export const collectorErrorSchema = z.looseObject({
+const collectorErrorSchema = z.looseObject({
   collector: z.string(),
   code: z.string(),
   message: z.string(),

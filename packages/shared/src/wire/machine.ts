@@ -67,16 +67,14 @@ export const machineSchema = z.looseObject({
 });
 export type MachineJson = z.infer<typeof machineSchema>;
 
-export const machineListSchema = z.array(machineSchema);
-
 /** `op=get_token` answer: the machine's metadata OAuth token, or null when it has none. */
-export const machineTokenSchema = z
+const machineTokenSchema = z
   .looseObject({ token_key: z.string(), token_secret: z.string(), consumer_key: z.string() })
   .nullable();
 export type MachineToken = z.infer<typeof machineTokenSchema>;
 
 /** One event of `GET events/?op=query`. */
-export const eventSchema = z.looseObject({
+const eventSchema = z.looseObject({
   id: z.number().int(),
   node: z.string().nullish(),
   hostname: z.string().nullish(),
@@ -86,7 +84,7 @@ export const eventSchema = z.looseObject({
   type: z.string(),
   description: z.string(),
 });
-export const eventsQuerySchema = z.looseObject({
+const eventsQuerySchema = z.looseObject({
   count: z.number().int(),
   events: z.array(eventSchema),
   next_uri: z.string().nullish(),
@@ -96,13 +94,13 @@ export type EventJson = z.infer<typeof eventSchema>;
 export type EventsQueryJson = z.infer<typeof eventsQuerySchema>;
 
 /** Our own hardware history entry (`op=hardware_history`): what one sync changed. */
-export const hardwareChangeSchema = z.looseObject({
+const hardwareChangeSchema = z.looseObject({
   kind: z.enum(["block_device", "interface", "pci_device", "usb_device", "cpu", "memory", "system", "bmc"]),
   action: z.enum(["added", "removed", "updated"]),
   name: z.string(),
   details: z.record(z.string(), z.unknown()).nullish(),
 });
-export const hardwareHistoryEntrySchema = z.looseObject({
+const hardwareHistoryEntrySchema = z.looseObject({
   sync_id: z.number().int(),
   created: z.string(),
   content_hash: z.string().nullish(),
@@ -110,10 +108,3 @@ export const hardwareHistoryEntrySchema = z.looseObject({
 });
 export type HardwareChange = z.infer<typeof hardwareChangeSchema>;
 export type HardwareHistoryEntry = z.infer<typeof hardwareHistoryEntrySchema>;
-
-/** `users/?op=whoami`. */
-export const whoamiSchema = z.looseObject({
-  username: z.string(),
-  email: z.string().nullish(),
-  is_superuser: z.boolean(),
-});

@@ -5,7 +5,7 @@ import type { CommandContext } from "../../context.ts";
 import { MAAS_PATH } from "../../paths.ts";
 
 /** `name=X` (classic) or a bare `X`; one name per call, as MAAS's `get_config` takes. */
-export function configName(args: string[]): string {
+function configName(args: string[]): string {
   const bare = args.filter((arg) => !arg.includes("="));
   const name = bare.length > 0 ? bare[0] : lastValue(parseDataArgs(args), "name");
   if (!name || bare.length > 1) {
@@ -21,7 +21,6 @@ export async function getConfig(ctx: CommandContext, name: string): Promise<unkn
 
 export function getConfigCommand(ctx: CommandContext): Command {
   return new Command("get-config")
-    .summary("Show a region setting, e.g. hardware_sync_interval")
     .argument("<name=NAME...>", "the setting: name=hardware_sync_interval (or just hardware_sync_interval)")
     .addHelpText("after", "\nExamples:\n  $ maas admin maas get-config name=hardware_sync_interval")
     .action(async (args: string[]) => {

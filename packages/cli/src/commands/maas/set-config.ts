@@ -10,7 +10,7 @@ import { MAAS_PATH } from "../../paths.ts";
  * must be a whole h/m/s span (real MAAS accepts any valid prefix, so `1 month` would become 60 s).
  * A bare number of seconds is sent as the equivalent span, because MAAS refuses plain numbers.
  */
-export function toSetConfigParams(args: string[]): { name: string; value: string; converted: boolean } {
+function toSetConfigParams(args: string[]): { name: string; value: string; converted: boolean } {
   const data = parseDataArgs(args);
   const name = lastValue(data, "name");
   const value = lastValue(data, "value");
@@ -50,7 +50,6 @@ export async function setConfig(ctx: CommandContext, name: string, value: string
 
 export function setConfigCommand(ctx: CommandContext): Command {
   return new Command("set-config")
-    .summary("Change a region setting (admin), e.g. hardware_sync_interval")
     .argument("<name=NAME value=VALUE...>", "the setting and its new value")
     .addHelpText(
       "after",

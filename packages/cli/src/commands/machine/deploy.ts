@@ -151,7 +151,6 @@ export async function deploy(
 
 export function deployCommand(ctx: CommandContext): Command {
   return new Command("deploy")
-    .summary("Deploy a machine, optionally keeping its hardware in sync")
     .argument("<system_id>")
     .argument("[data...]", "classic name=value parameters, e.g. enable_hw_sync=true sync_interval=900")
     .option("--enable-hw-sync", "keep the region's hardware record in sync while deployed")

@@ -1,12 +1,12 @@
 import type { MachineToken } from "@hwsync/shared/wire/machine";
 import { Command } from "commander";
 import type { CommandContext } from "../../context.ts";
-import type { RenderKit } from "../../output.ts";
 import { machinePath } from "../../paths.ts";
 import { detail } from "../../render/format.ts";
+import type { RenderKit } from "../../render/kit.ts";
 
 /** The machine's metadata OAuth token, or null when it has none (e.g. never deployed). */
-export async function getToken(ctx: CommandContext, systemId: string): Promise<MachineToken> {
+async function getToken(ctx: CommandContext, systemId: string): Promise<MachineToken> {
   const api = await ctx.api();
   return (await api.get<MachineToken>(machinePath(systemId), "get_token")).body;
 }
@@ -25,7 +25,6 @@ function renderToken(token: MachineToken, kit: RenderKit): string {
 
 export function getTokenCommand(ctx: CommandContext): Command {
   return new Command("get-token")
-    .summary("Show the machine's own OAuth token (admin only)")
     .argument("<system_id>")
     .addHelpText("after", "\nExamples:\n  $ maas admin machine get-token abc123 --format json")
     .action(async (systemId: string) => ctx.output.data(await getToken(ctx, systemId), renderToken));

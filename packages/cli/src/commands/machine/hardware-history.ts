@@ -5,17 +5,13 @@ import { machinePath } from "../../paths.ts";
 import { renderHardwareHistory } from "../../render/history.ts";
 
 /** What each hardware sync changed, newest first (`op=hardware_history`, our region only). */
-export async function readHardwareHistory(
-  ctx: CommandContext,
-  systemId: string,
-): Promise<HardwareHistoryEntry[]> {
+async function readHardwareHistory(ctx: CommandContext, systemId: string): Promise<HardwareHistoryEntry[]> {
   const api = await ctx.api();
   return (await api.get<HardwareHistoryEntry[]>(machinePath(systemId), "hardware_history")).body;
 }
 
 export function hardwareHistoryCommand(ctx: CommandContext): Command {
   return new Command("hardware-history")
-    .summary("Show what each hardware sync of a machine changed, and when")
     .argument("<system_id>")
     .addHelpText("after", "\nExamples:\n  $ maas admin machine hardware-history abc123")
     .action(async (systemId: string) =>

@@ -11,7 +11,6 @@ export async function readHardware(ctx: CommandContext, systemId: string): Promi
 
 export function hardwareCommand(ctx: CommandContext): Command {
   return new Command("hardware")
-    .summary("Show a machine's disks, NICs, PCI and USB devices as last synced")
     .argument("<system_id>")
     .addHelpText("after", "\nExamples:\n  $ maas admin machine hardware abc123")
     .action(async (systemId: string) => ctx.output.data(await readHardware(ctx, systemId), renderHardware));

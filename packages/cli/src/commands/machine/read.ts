@@ -10,7 +10,6 @@ export async function readMachine(ctx: CommandContext, systemId: string): Promis
 
 export function readCommand(ctx: CommandContext): Command {
   return new Command("read")
-    .summary("Show one machine, with its hardware-sync state and health")
     .argument("<system_id>")
     .addHelpText(
       "after",

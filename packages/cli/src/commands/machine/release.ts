@@ -10,7 +10,7 @@ export interface ReleaseOptions {
 }
 
 /** `--comment` plus any classic `key=value` (erase=true, force=true …), in order. */
-export function toReleaseParams(options: ReleaseOptions, data: string[]): Array<[string, string]> {
+function toReleaseParams(options: ReleaseOptions, data: string[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   if (options.comment !== undefined) pairs.push(["comment", options.comment]);
   for (const arg of parseDataArgs(data)) {
@@ -35,7 +35,6 @@ export async function release(
 
 export function releaseCommand(ctx: CommandContext): Command {
   return new Command("release")
-    .summary("Release a machine (turns hardware sync off and revokes the machine's token)")
     .argument("<system_id>")
     .argument("[data...]", "extra name=value parameters, e.g. erase=true")
     .option("--comment <text>", "why the machine is released (kept in its event log)")

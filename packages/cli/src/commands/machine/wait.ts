@@ -12,7 +12,7 @@ const DEPLOYING = 9;
 const ALLOCATED = 10;
 
 /** `MAAS_HWSYNC_POLL_MS`: how often `--wait` reads the machine (default 3 s). */
-export function pollInterval(env: Record<string, string | undefined>): number {
+function pollInterval(env: Record<string, string | undefined>): number {
   const raw = env.MAAS_HWSYNC_POLL_MS;
   if (raw === undefined || raw === "") return DEFAULT_POLL_MS;
   const ms = Number(raw);
@@ -26,9 +26,9 @@ export function pollInterval(env: Record<string, string | undefined>): number {
 }
 
 /** Where a deploy stands: still going, done, or failed for good. */
-export type DeployState = "deploying" | "deployed" | "failed";
+type DeployState = "deploying" | "deployed" | "failed";
 
-export function deployState(machine: MachineLike): DeployState {
+function deployState(machine: MachineLike): DeployState {
   if (machine.status === DEPLOYED) return "deployed";
   // Allocated shows briefly on some regions between the deploy call and power-on.
   if (machine.status === DEPLOYING || machine.status === ALLOCATED) return "deploying";

@@ -11,7 +11,7 @@ export interface ListOptions {
 }
 
 /** Fleet view: machines with hardware sync on whose last sync is overdue (or never came). */
-export function filterSyncUnhealthy(machines: MachineLike[], now: Date): MachineLike[] {
+function filterSyncUnhealthy(machines: MachineLike[], now: Date): MachineLike[] {
   return machines.filter((machine) => syncHealth(machine, now) === "unhealthy");
 }
 
@@ -39,13 +39,17 @@ export async function listMachines(
   return filterLocally ? filterSyncUnhealthy(machines, ctx.now()) : machines;
 }
 
-export function machinesReadCommand(ctx: CommandContext, name: "read" | "list" = "read"): Command {
+export function machinesReadCommand(ctx: CommandContext): Command {
+  return listCommand(ctx, "read");
+}
+
+/** `machines list`: the fleet view's name for the same command. */
+export function machinesListCommand(ctx: CommandContext): Command {
+  return listCommand(ctx, "list");
+}
+
+function listCommand(ctx: CommandContext, name: "read" | "list"): Command {
   return new Command(name)
-    .summary(
-      name === "read"
-        ? "List machines with hardware-sync state and health"
-        : "Same as 'machines read' (fleet view)",
-    )
     .argument("[filters...]", "name=value filters sent to the region, e.g. hostname=web-07 status=deployed")
     .option("--sync-unhealthy", "only machines whose hardware sync is on but overdue")
     .addHelpText(

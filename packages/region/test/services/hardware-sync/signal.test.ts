@@ -1,52 +1,11 @@
-import { randomBytes } from "node:crypto";
-import type { ApiCredentials } from "@hwsync/shared";
-import { ENGINES, type RawResponse, raw, useTestRegion } from "@hwsync/testkit";
+import { ENGINES, raw, signal, useTestRegion } from "@hwsync/testkit";
 import { extract } from "tar-stream";
 import { describe, expect, test } from "vitest";
 import { fakeClock } from "../../../src/clock.ts";
 import { fixture } from "../../helpers/fixtures.ts";
-import { deployedMachine, push, type SyncRegion, snapshot } from "../../helpers/sync-region.ts";
+import { deployedMachine, push, snapshot } from "../../helpers/sync-region.ts";
 
 const SCRIPT = "50-maas-01-commissioning";
-
-/**
- * A multipart body framed as maas-run-scripts frames it: fields, then file parts
- * (docs/maas-compatibility.md#signal).
- */
-function multipart(
-  fields: Array<[string, string]>,
-  files: Array<[string, Buffer]>,
-): { body: Buffer; type: string } {
-  const boundary = Array.from(randomBytes(31), (byte) => String.fromCharCode(97 + (byte % 26))).join("");
-  const parts: Buffer[] = [];
-  for (const [name, value] of fields) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  for (const [name, data] of files) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      data,
-      Buffer.from("\r\n"),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
-}
-
-function signal(
-  t: SyncRegion,
-  creds: ApiCredentials | null,
-  fields: Array<[string, string]>,
-  files: Array<[string, Buffer]> = [],
-  path = "/MAAS/metadata/2012-03-01/",
-): Promise<RawResponse> {
-  const { body, type } = multipart([["op", "signal"], ...fields], files);
-  return raw(t, { path, key: creds, body, headers: { "content-type": type } });
-}
 
 /** What the real client sends for the commissioning script that succeeded. */
 function commissioningUpload(

@@ -1,22 +1,10 @@
-import {
-  addBlock,
-  addNetdev,
-  addPci,
-  addUsb,
-  FakeRoot,
-  linkVf,
-} from "../../../packages/agent/test/fixtures/fake-root.ts";
-import {
-  buildCpuAndMemory,
-  buildDmi,
-  PCI_IDS,
-  USB_IDS,
-} from "../../../packages/agent/test/fixtures/server-tree.ts";
+import { addBlock, addNetdev, addPci, addUsb, type FakeRoot, linkVf } from "./fake-root.ts";
+import { addRootHub, baseTree } from "./server-tree.ts";
 
-// A big server as sysfs shows it, for `collect --root DIR`: 64 disks (with partitions), 32 NICs
-// of which 8 are SR-IOV PFs with 3 VFs each, 200 PCI functions and 50 USB devices. Built with the
-// agent tests' fake-root helpers, so the layout (links, attributes) is the one the collectors
-// are tested against.
+// A big server as sysfs shows it, for `collect --root DIR` in the benchmarks: 64 disks (with
+// partitions), 32 NICs of which 8 are SR-IOV PFs with 3 VFs each, 200 PCI functions and 50 USB
+// devices. Built like the agent tests' server tree (the same helpers and base), so the layout
+// (links, attributes) is the one the collectors are tested against.
 
 export interface TreeShape {
   disks: number;
@@ -27,20 +15,12 @@ export interface TreeShape {
   usb: number;
 }
 
-export const BIG_SERVER: TreeShape = { disks: 64, nics: 32, pfs: 8, vfsPerPf: 3, pci: 200, usb: 50 };
+const BIG_SERVER: TreeShape = { disks: 64, nics: 32, pfs: 8, vfsPerPf: 3, pci: 200, usb: 50 };
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, "0");
 
 export function buildBigServer(shape: TreeShape = BIG_SERVER): FakeRoot {
-  const fake = new FakeRoot();
-  fake.file("/usr/share/misc/pci.ids", PCI_IDS.trimEnd());
-  fake.file("/var/lib/usbutils/usb.ids", USB_IDS.trimEnd());
-  fake.file(
-    "/etc/os-release",
-    'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nPRETTY_NAME="Ubuntu 24.04 LTS"',
-  );
-  buildCpuAndMemory(fake);
-  buildDmi(fake);
+  const fake = baseTree();
 
   let functions = 0;
   const pciAddress = () => {
@@ -165,16 +145,7 @@ export function buildBigServer(shape: TreeShape = BIG_SERVER): FakeRoot {
     numa: 0,
     iommuGroup: functions,
   });
-  const hub = addUsb(fake, {
-    name: "usb1",
-    parent: xhci,
-    bus: 1,
-    address: 1,
-    vendor: "1d6b",
-    product: "0002",
-    speed: "480",
-    interfaces: [{ number: 0, cls: "09", subclass: "00", driver: "hub" }],
-  });
+  const hub = addRootHub(fake, xhci);
   for (let u = 1; u < shape.usb; u++) {
     addUsb(fake, {
       name: `1-${u}`,
