@@ -275,7 +275,8 @@ export function planSync(stored: StoredHardware, reported: HardwareState): SyncP
     spec: DeviceKind<T>,
     storedRows: ReadonlyArray<Stored<T>>,
     reportedRows: readonly T[],
-  ): TableOps<T> => (missing.has(hardwareClass) ? NO_OPS : planTable(spec, storedRows, reportedRows, changes));
+  ): TableOps<T> =>
+    missing.has(hardwareClass) ? NO_OPS : planTable(spec, storedRows, reportedRows, changes);
   return {
     state,
     changes,

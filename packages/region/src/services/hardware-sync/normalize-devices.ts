@@ -187,7 +187,9 @@ export function normalizeInterfaces(payload: HardwarePayload): InterfaceSpec[] {
       .filter((address) => address.scope === "global")
       .map((address) => `${address.address}/${address.netmask}`)
       .sort();
-    const parents = [...new Set(declaredParents(net).filter((parent) => parent !== name && kept.has(parent)))];
+    const parents = [
+      ...new Set(declaredParents(net).filter((parent) => parent !== name && kept.has(parent))),
+    ];
     const base: InterfaceSpec = {
       name,
       macAddress: net.hwaddr.toLowerCase() || null,

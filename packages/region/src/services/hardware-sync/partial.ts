@@ -38,7 +38,8 @@ function decidePciTypes(
     const known = byKey.get(key(row));
     if (!known) return row;
     // The stored type wins only when its own section is missing and it outranks what is known.
-    const keepType = undecided.includes(known.hardwareType) && rank(known.hardwareType) < rank(row.hardwareType);
+    const keepType =
+      undecided.includes(known.hardwareType) && rank(known.hardwareType) < rank(row.hardwareType);
     const keepVirtual = undecided.includes("network");
     return {
       ...row,

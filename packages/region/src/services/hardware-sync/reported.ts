@@ -40,7 +40,10 @@ const RULES: readonly SectionRule[] = [
 ];
 
 /** The first missing step of `path`: where the report stops, and whether it was null or absent. */
-function missingAt(payload: HardwarePayload, path: readonly string[]): { at: string; reason: "null" | "absent" } | null {
+function missingAt(
+  payload: HardwarePayload,
+  path: readonly string[],
+): { at: string; reason: "null" | "absent" } | null {
   let node: unknown = payload;
   for (const [index, key] of path.entries()) {
     const value = node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;

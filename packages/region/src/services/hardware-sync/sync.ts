@@ -134,7 +134,8 @@ async function planVirtualTag(
   const type = state.machine.systemInfo.system_type ?? "";
   const wanted = type !== "" && type.toLowerCase() !== "physical";
   if (wanted && !current?.attached) {
-    const id = current?.id ?? (await ensureTag(tx, VIRTUAL_TAG, "Machines that report a virtual system type"));
+    const id =
+      current?.id ?? (await ensureTag(tx, VIRTUAL_TAG, "Machines that report a virtual system type"));
     return { attach: [id], detach: [] };
   }
   if (!wanted && current?.attached) return { attach: [], detach: [current.id] };
