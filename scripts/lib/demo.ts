@@ -168,7 +168,8 @@ export function simulateChange(payload: HardwarePayload): HardwarePayload {
       },
     ],
   });
-  (payload.networks ??= {})["demo-vf0"] = {
+  payload.networks ??= {};
+  payload.networks["demo-vf0"] = {
     type: "broadcast",
     hwaddr: "02:00:5e:10:00:01",
     state: "up",
