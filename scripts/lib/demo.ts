@@ -168,6 +168,7 @@ export function simulateChange(payload: HardwarePayload): HardwarePayload {
       },
     ],
   });
+  payload.networks ??= {};
   payload.networks["demo-vf0"] = {
     type: "broadcast",
     hwaddr: "02:00:5e:10:00:01",

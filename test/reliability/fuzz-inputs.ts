@@ -3,7 +3,7 @@
 // endpoint carries a "poison" (a field the region must refuse), so a case the region accepts and
 // applies is a bug, not luck.
 import { gzipSync } from "node:zlib";
-import { canonicalJson, isValidTimeSpan, parseIntervalSeconds } from "@hwsync/shared";
+import { COLLECTOR_SECTIONS, canonicalJson, isValidTimeSpan, parseIntervalSeconds } from "@hwsync/shared";
 import { type FilePart, multipartBody } from "@hwsync/testkit/push";
 import fc from "fast-check";
 import { payloadFor, percentBytes } from "./helpers.ts";
@@ -305,6 +305,94 @@ const hostileHeaders = fc
     return { kind: "hostile-headers", body: base.body, headers };
   });
 
+// Valid payloads that leave classes unreported, the way a broken collector does: sections null or
+// absent, collectors named in collector_errors (their sections left out, or sent empty anyway), and
+// now and then a real removal from a class that is reported. The region may apply them; the oracle
+// (fuzz-oracle.ts) checks that only the reported classes lost anything.
+const SECTION_PATHS: ReadonlyArray<readonly string[]> = [
+  ["resources", "storage"],
+  ["resources", "storage", "disks"],
+  ["resources", "network"],
+  ["networks"],
+  ["resources", "pci"],
+  ["resources", "pci", "devices"],
+  ["resources", "gpu"],
+  ["resources", "usb"],
+  ["resources", "usb", "devices"],
+  ["resources", "cpu"],
+  ["resources", "memory"],
+  ["resources", "system"],
+];
+const FAILING_COLLECTORS = (Object.keys(COLLECTOR_SECTIONS) as Array<keyof typeof COLLECTOR_SECTIONS>).filter(
+  (name) => name !== "environment",
+);
+const REMOVALS: Record<string, readonly string[]> = {
+  disk: ["resources", "storage", "disks"],
+  usb: ["resources", "usb", "devices"],
+  pci: ["resources", "pci", "devices"],
+};
+
+const partial = fc
+  .record({
+    gaps: fc.array(
+      fc.record({ path: fc.constantFrom(...SECTION_PATHS), how: fc.constantFrom("null", "absent") }),
+      { maxLength: 3 },
+    ),
+    failed: fc.subarray(FAILING_COLLECTORS, { maxLength: 3 }),
+    sentAnyway: fc.boolean(),
+    removal: fc.option(fc.constantFrom(...Object.keys(REMOVALS))),
+    variant: fc.nat({ max: 3 }),
+  })
+  .filter(({ gaps, failed }) => gaps.length + failed.length > 0)
+  .map(({ gaps, failed, sentAnyway, removal, variant }): PushCase => {
+    const doc = payloadFor(424242, variant);
+    const at = (path: readonly string[]) => {
+      let node: any = doc;
+      for (const key of path.slice(0, -1)) node = node?.[key];
+      return node && typeof node === "object" ? node : null;
+    };
+    if (removal) {
+      const path = REMOVALS[removal]!;
+      const list = at(path)?.[path[path.length - 1]!];
+      if (Array.isArray(list)) list.pop();
+    }
+    for (const gap of gaps) {
+      const parent = at(gap.path);
+      const key = gap.path[gap.path.length - 1]!;
+      if (!parent) continue;
+      if (gap.how === "null") parent[key] = null;
+      else delete parent[key];
+    }
+    for (const collector of failed) {
+      for (const section of COLLECTOR_SECTIONS[collector]) {
+        const path = section.split(".");
+        const parent = at(path);
+        const key = path[path.length - 1]!;
+        if (!parent) continue;
+        if (!sentAnyway) delete parent[key];
+        else if (parent[key] && typeof parent[key] === "object") {
+          // A producer that names the failure but still sends an empty list: nothing may go.
+          for (const [name, value] of Object.entries(parent[key]))
+            if (Array.isArray(value)) parent[key][name] = [];
+        }
+      }
+    }
+    if (failed.length > 0) {
+      doc.collector_errors = failed.map((collector) => ({
+        collector,
+        code: "HWS_COLLECT_FAILED",
+        message: `${collector}: EIO`,
+      }));
+    }
+    const note = [
+      ...gaps.map((gap) => `${gap.how} ${gap.path.join(".")}`),
+      ...failed.map((collector) => `failed ${collector}${sentAnyway ? " (sent anyway)" : ""}`),
+      ...(removal ? [`removed one ${removal}`] : []),
+      `variant ${variant}`,
+    ].join("; ");
+    return { kind: "partial", note, ...jsonHeaders(Buffer.from(canonicalJson(doc)), variant % 2 === 0) };
+  });
+
 /** Counterexamples print as kind, note, headers and the first bytes, not as a 100 kB Buffer. */
 function printable(pushCase: PushCase): PushCase {
   return Object.assign(pushCase, {
@@ -324,6 +412,7 @@ export function pushCases(maxPayloadBytes: number): fc.Arbitrary<PushCase> {
       unicode,
       prototypeKeys,
       hostileHeaders,
+      partial,
     )
     .map(printable);
 }

@@ -1,8 +1,10 @@
 // Property-based fuzzing of every door into the region: the metadata API (fast path and op=signal),
 // the REST API (forms, queries, paths, OAuth headers) and the WebSocket. Cases go in through
 // fastify's inject() (the real app and a real PostgreSQL schema, without sockets), and a sample
-// goes over real TCP. Properties: never a 5xx, never a crash, and a refused request never changes
-// a single row (a whole-database fingerprint before and after every case).
+// goes over real TCP. Properties: never a 5xx, never a crash, a refused request never changes
+// a single row (a whole-database fingerprint before and after every case), and an applied push
+// never loses a stored device (or changes CPU, memory, system values) of a class it did not
+// explicitly report (fuzz-oracle.ts).
 import { gunzipSync } from "node:zlib";
 import { createUser, getOrCreateApiKey } from "@hwsync/region";
 import {
@@ -30,6 +32,7 @@ import {
   shortPrint,
   wsFrames,
 } from "./fuzz-inputs.ts";
+import { type StoredRecord, silentLosses, storedRecord } from "./fuzz-oracle.ts";
 import {
   call,
   deployMachine,
@@ -79,8 +82,8 @@ function tally(target: string, status: number, ms: number): void {
   if (status >= 200 && status < 300) entry.accepted += 1;
 }
 
-/** What the region may legitimately apply: a body that inflates, parses and passes the schema. */
-function isValidPush(pushCase: PushCase): boolean {
+/** The document the region may legitimately apply: a body that inflates, parses and passes the schema. */
+function validDocument(pushCase: PushCase): Record<string, any> | null {
   try {
     const encoding = (pushCase.headers["content-encoding"] ?? "identity").trim().toLowerCase();
     const bytes =
@@ -89,11 +92,16 @@ function isValidPush(pushCase: PushCase): boolean {
         : encoding === "identity" || encoding === ""
           ? pushCase.body
           : null;
-    if (!bytes) return false;
-    return hardwarePayloadSchema.safeParse(JSON.parse(bytes.toString("utf8"))).success;
+    if (!bytes) return null;
+    const document = JSON.parse(bytes.toString("utf8"));
+    return hardwarePayloadSchema.safeParse(document).success ? document : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+function isValidPush(pushCase: PushCase): boolean {
+  return validDocument(pushCase) !== null;
 }
 
 // A fuzz target must never outlive its test: a timed-out fc.assert would keep writing while the
@@ -108,6 +116,18 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
   let fingerprint: () => Promise<string>;
   let lastFingerprint: string | undefined;
   let refusalWrites = 0;
+  let silentLossCases = 0;
+  let recordBefore: StoredRecord | undefined;
+
+  /** The oracle after an applied push: nothing of an unreported class may have gone. */
+  async function expectNoSilentLoss(target: string, pushCase: PushCase): Promise<void> {
+    const after = await storedRecord(t.db, machineId);
+    const losses = silentLosses(recordBefore!, after, validDocument(pushCase)!);
+    if (losses.length > 0) {
+      silentLossCases += 1;
+      throw new Error(`${target}: ${losses.join("; ")}`);
+    }
+  }
 
   beforeAll(async () => {
     t = await startTestRegion({ engine: "postgres", config: { maxPayloadBytes: MAX_PAYLOAD } });
@@ -133,7 +153,13 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
           .reduce((n, [, count]) => n + count, 0),
       0,
     );
-    report("fuzz total", { cases: total, seed: SEED, fiveHundreds, stateChangesByRefusals: refusalWrites });
+    report("fuzz total", {
+      cases: total,
+      seed: SEED,
+      fiveHundreds,
+      stateChangesByRefusals: refusalWrites,
+      silentLosses: silentLossCases,
+    });
     await t?.close();
   });
 
@@ -211,18 +237,21 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
       fc.asyncProperty(pushCases(MAX_PAYLOAD), async (pushCase) => {
         await check(
           `push:${pushCase.kind}`,
-          () =>
-            inject({
+          async () => {
+            recordBefore = await storedRecord(t.db, machineId);
+            return inject({
               method: "POST",
               url: HARDWARE_SYNC_PATH,
               headers: { ...pushCase.headers, authorization: buildAuthorizationHeader(machine) },
               body: pushCase.body,
-            }),
+            });
+          },
           async (outcome) => {
             const applied = outcome.status >= 200 && outcome.status < 300;
             if (applied && !isValidPush(pushCase))
               throw new Error(`accepted an invalid ${pushCase.kind} payload`);
             if (applied) await expectOnlyData();
+            if (applied) await expectNoSilentLoss(`push:${pushCase.kind}`, pushCase);
             return applied;
           },
         );
@@ -504,7 +533,12 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
       headers: Object.entries(headers).map(([k, v]) => [k, v.replace(/[\r\n]/g, " ")]),
       body: body === undefined ? undefined : Buffer.from(body),
     });
-    const samples: Array<{ target: string; request: RawRequest | Buffer; valid?: boolean }> = [];
+    const samples: Array<{
+      target: string;
+      request: RawRequest | Buffer;
+      valid?: boolean;
+      pushCase?: PushCase;
+    }> = [];
     for (const pushCase of fc.sample(pushCases(MAX_PAYLOAD), { numRuns: RUNS.httpSample, seed: SEED })) {
       samples.push({
         target: "http:push",
@@ -515,6 +549,7 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
           pushCase.body,
         ),
         valid: isValidPush(pushCase),
+        pushCase,
       });
     }
     for (const request of fc.sample(apiRequests(), { numRuns: RUNS.httpSample, seed: SEED })) {
@@ -559,15 +594,20 @@ describe("fuzzing the region's inputs", { timeout: 180_000 }, () => {
       samples.push({ target: "http:raw", request: bytes });
     }
     let unanswered = 0;
-    for (const { target, request, valid } of samples) {
+    for (const { target, request, valid, pushCase } of samples) {
       await check(
         target,
         async () => {
+          if (pushCase) recordBefore = await storedRecord(t.db, machineId);
           const status = await rawRequest(port, request);
           if (status === null) unanswered += 1;
           return { status: status ?? 0, body: "" };
         },
-        (outcome) => valid === true && outcome.status === 200,
+        async (outcome) => {
+          const applied = valid === true && outcome.status === 200;
+          if (applied && pushCase) await expectNoSilentLoss(target, pushCase);
+          return applied;
+        },
       );
     }
     report("fuzz tcp", { cases: samples.length, closedWithoutAnswer: unanswered });

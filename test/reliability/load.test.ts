@@ -82,7 +82,7 @@ describe("1,000 agents pushing at once", { timeout: 240_000 }, () => {
         systemId: row.systemId,
         creds: { ...token, consumerSecret: "" },
         bodies,
-        deployedSync: deployed.lastSync!.getTime(),
+        deployedSync: deployed.lastSync?.getTime() ?? 0,
         lastAckSentAt: 0,
         pushes: 0,
       };

@@ -3,6 +3,7 @@ import os from "node:os";
 import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import {
   type CollectorError,
+  type CollectorName,
   type HardwarePayload,
   hardwarePayloadSchema,
   REQUIRED_API_EXTENSIONS,
@@ -56,7 +57,8 @@ export interface Inventory {
 
 type Resources = Record<string, unknown>;
 interface Collector {
-  name: string;
+  /** Shared with the region (COLLECTOR_SECTIONS): it reads a failed collector's sections as not reported. */
+  name: CollectorName;
   run: (ctx: CollectContext) => Promise<unknown>;
   place: (value: unknown, resources: Resources, top: Record<string, unknown>) => void;
 }
@@ -129,7 +131,8 @@ export async function collectInventory(options: CollectOptions = {}): Promise<In
     api_extensions: API_EXTENSIONS,
     environment: top.environment,
     resources,
-    networks: top.networks ?? {},
+    // A failed netdev collector leaves `networks` out: an empty object would say "no netdevs".
+    ...(top.networks ? { networks: top.networks } : {}),
     ...(errors.length > 0 ? { collector_errors: errors } : {}),
   };
   return { payload: validatePayload(document), errors };

@@ -1,4 +1,10 @@
-import { canonicalJson, contentHash, hardwarePayloadSchema, REQUIRED_API_EXTENSIONS } from "@hwsync/shared";
+import {
+  COLLECTOR_SECTIONS,
+  canonicalJson,
+  contentHash,
+  hardwarePayloadSchema,
+  REQUIRED_API_EXTENSIONS,
+} from "@hwsync/shared";
 import { FakeRoot } from "@hwsync/testkit/sysfs/fake-root";
 import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
 import { afterAll, describe, expect, test } from "vitest";
@@ -83,6 +89,23 @@ test("a failing collector is reported in collector_errors and the log while the 
   } finally {
     bare.cleanup();
   }
+});
+
+test("a failed netdev collector leaves networks out (not {}), so the region keeps the stored interfaces", async () => {
+  const { payload, errors } = await collectInventory({
+    ...options,
+    interfaces: () => {
+      throw new Error("getifaddrs: EMFILE");
+    },
+    log: createMemoryLogger(),
+  });
+  expect(errors).toEqual([
+    { collector: "networks", code: "HWS_COLLECT_FAILED", message: "getifaddrs: EMFILE" },
+  ]);
+  expect("networks" in payload).toBe(false);
+  // Every name the agent reports is one the region maps to payload sections.
+  for (const error of errors) expect(Object.keys(COLLECTOR_SECTIONS)).toContain(error.collector);
+  expect(payload.resources.network?.cards.length).toBeGreaterThan(0);
 });
 
 test("an architecture MAAS cannot map is refused before anything leaves, naming the field", async () => {

@@ -103,6 +103,32 @@ describe("renderMachine", () => {
 });
 
 describe("renderHardwareHistory", () => {
+  test("shows the classes a sync kept because they were not reported, and why", async () => {
+    const entries = [
+      {
+        sync_id: 3,
+        created: "2026-11-24T11:58:00Z",
+        changes: [],
+        not_reported: [
+          {
+            kind: "block_device" as const,
+            section: "resources.storage",
+            reason: "collector_error" as const,
+            collector: "disks",
+            code: "HWS_COLLECT_FAILED",
+            message: "EIO",
+          },
+          { kind: "pci_device" as const, section: "resources.pci", reason: "null" as const },
+        ],
+      },
+    ];
+    expect(renderHardwareHistory(entries, await kit())).toMatchInlineSnapshot(`
+      "SYNC  WHEN    ACTION        KIND          NAME               DETAILS
+      3     2m ago  not reported  block_device  resources.storage  collector=disks code=HWS_COLLECT_FAILED
+      3     2m ago  not reported  pci_device    resources.pci      section null"
+    `);
+  });
+
   test("lists each change of each sync, newest first", async () => {
     const entries = [
       {

@@ -72,8 +72,11 @@ export {
   renderMachineCredentials,
 } from "./wire/credentials.ts";
 export {
+  COLLECTOR_SECTIONS,
   type CollectorError,
+  type CollectorName,
   type CpuInfo,
+  collectorSections,
   type Disk,
   type HardwarePayload,
   type HardwarePayloadInput,
@@ -82,6 +85,7 @@ export {
   type NetworkCard,
   type NetworkPort,
   type NetworkState,
+  type PayloadSection,
   type PciDevice,
   REQUIRED_API_EXTENSIONS,
   type SystemInfo,
@@ -92,11 +96,13 @@ export {
   type EventsQueryJson,
   type HardwareChange,
   type HardwareHistoryEntry,
+  type HardwareKind,
   type MachineJson,
   type MachineToken,
   machineSchema,
   NODE_STATUS_NAMES,
   NodeStatus,
+  type NotReported,
 } from "./wire/machine.ts";
 export {
   CONTENT_HASH_HEADER,

@@ -28,9 +28,10 @@ import { buildWebUi, hasChromium, launchChromium, screenshot, watchPageErrors } 
 // change live → settings refuse an invalid interval and save a valid one → release → log out.
 // Waits are for conditions (bounded by playwright's timeouts), never for fixed delays.
 
-// The region's clock runs an hour behind until the first push: a deploy stamps last_sync with
-// "now" (as MAAS does when deployment ends), so the machine starts out overdue and the push
-// visibly turns it healthy. Real time otherwise, so the browser's relative times agree.
+// The region's clock runs an hour behind until the first push. A deploy no longer stamps
+// last_sync (MAAS does when deployment ends): the machine awaits its first sync, whatever the
+// clock says, until the push visibly turns it healthy. Real time afterwards, so the browser's
+// relative times agree.
 let regionLagMs = 3600_000;
 const regionClock = { now: () => new Date(Date.now() - regionLagMs) };
 
@@ -142,12 +143,12 @@ describe.skipIf(!hasChromium)("the web UI in Chromium against a region", () => {
     await dialog.getByRole("button", { name: "Deploy machine" }).click();
     await row().locator('[data-field="status"]', { hasText: "Deployed" }).waitFor();
     expect(await row().locator('[data-field="hw-sync"]').textContent()).toBe("On");
-    expect(await row().locator('[data-field="last-sync"]').textContent()).toBe("1 hour ago");
-    expect(await row().locator('[data-field="health"]').textContent()).toContain("Overdue");
+    expect(await row().locator('[data-field="last-sync"]').textContent()).toBe("Never");
+    expect(await row().locator('[data-field="health"]').textContent()).toContain("Awaiting first sync");
     await screenshot(page, "04-deployed");
   });
 
-  test("the unhealthy filter lists the overdue machine", async () => {
+  test("the unhealthy filter lists the machine awaiting its first sync", async () => {
     await page.getByLabel(/Only unhealthy syncs/).check();
     expect(new URL(page.url()).search).toBe("?unhealthy=1");
     await row().waitFor();
@@ -157,7 +158,7 @@ describe.skipIf(!hasChromium)("the web UI in Chromium against a region", () => {
 
   test("a push updates last sync, health and hardware on the open machine page live", async () => {
     await row().getByRole("link", { name: "web-07" }).click();
-    await field("health").getByText("Overdue").waitFor();
+    await field("health").getByText("Awaiting first sync").waitFor();
     expect(await field("interval").textContent()).toBe("10 min (600 s)");
     expect(await page.getByRole("table", { name: /Disks/ }).textContent()).toContain("None reported.");
     await screenshot(page, "06-machine-before-sync");

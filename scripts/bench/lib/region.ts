@@ -200,7 +200,7 @@ export async function cloneHardware(
   );
   await copy(
     "interfaces",
-    "name, mac_address, type, is_virtual, parent_name, vendor, product, driver, pci_address, link_speed, interface_speed, link_connected, sriov_max_vf, numa_node, details",
+    "name, mac_address, type, is_virtual, parents, sriov_pf, vendor, product, driver, pci_address, link_speed, interface_speed, link_connected, sriov_max_vf, numa_node, tags, details",
   );
   await copy(
     "pci_devices",

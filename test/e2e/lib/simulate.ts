@@ -25,6 +25,7 @@ export function simulateChange(payload: HardwarePayload): {
   if (disks.length > 0) removed = { kind: "block_device", name: String(disks.pop()!.id) };
   else if (pci.length > 0) removed = { kind: "pci_device", name: String(pci.pop()!.pci_address) };
   else throw new Error("the collected payload has neither disks nor PCI devices to remove");
+  payload.networks ??= {};
   payload.networks[VIRTUAL_NIC.name] = {
     type: "broadcast",
     hwaddr: VIRTUAL_NIC.mac,

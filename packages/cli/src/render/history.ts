@@ -39,7 +39,8 @@ export function renderHardwareHistory(entries: HardwareHistoryEntry[], kit: Rend
   const rows: string[][] = [];
   for (const entry of entries) {
     const when = formatRelative(entry.created, kit.now);
-    if (entry.changes.length === 0) {
+    const notReported = entry.not_reported ?? [];
+    if (entry.changes.length === 0 && notReported.length === 0) {
       rows.push([String(entry.sync_id), when, kit.style.dim("no changes"), "", "", ""]);
       continue;
     }
@@ -52,6 +53,14 @@ export function renderHardwareHistory(entries: HardwareHistoryEntry[], kit: Rend
         change.name,
         summarizeDetails(change.details ?? undefined),
       ]);
+    }
+    // Classes the sync kept as stored because the machine did not report them, and why.
+    for (const gap of notReported) {
+      const why =
+        gap.reason === "collector_error"
+          ? `collector=${gap.collector} code=${gap.code}`
+          : `section ${gap.reason}`;
+      rows.push([String(entry.sync_id), when, kit.style.yellow("not reported"), gap.kind, gap.section, why]);
     }
   }
   return kit.table(["SYNC", "WHEN", "ACTION", "KIND", "NAME", "DETAILS"], rows);

@@ -1,4 +1,4 @@
-import type { HardwareChange } from "@hwsync/shared";
+import type { HardwareChange, NotReported } from "@hwsync/shared";
 import type { Db } from "./db.ts";
 import type { Param } from "./events.ts";
 
@@ -10,6 +10,7 @@ export interface HardwareSyncRow {
   created: Date;
   contentHash: string | null;
   changes: HardwareChange[];
+  notReported: NotReported[];
 }
 
 export interface NewHardwareSync {
@@ -18,6 +19,8 @@ export interface NewHardwareSync {
   /** The payload's hash; null for a release. */
   contentHash: string | null;
   changes: HardwareChange[];
+  /** Classes the sync left alone because the payload did not report them. */
+  notReported?: NotReported[];
 }
 
 /** The INSERT of one entry for the machine `machine` (a placeholder), usable as a data-modifying CTE. */
@@ -26,8 +29,9 @@ export function insertHardwareSyncSql(
   entry: Omit<NewHardwareSync, "machineId">,
   param: Param,
 ): string {
-  return `INSERT INTO hardware_syncs (machine_id, created, content_hash, changes)
-             VALUES (${machine}, ${param(entry.created)}, ${param(entry.contentHash)}, ${param(JSON.stringify(entry.changes))}::jsonb)`;
+  return `INSERT INTO hardware_syncs (machine_id, created, content_hash, changes, not_reported)
+             VALUES (${machine}, ${param(entry.created)}, ${param(entry.contentHash)}, ${param(JSON.stringify(entry.changes))}::jsonb,
+                     ${param(JSON.stringify(entry.notReported ?? []))}::jsonb)`;
 }
 
 export async function insertHardwareSync(db: Db, entry: NewHardwareSync): Promise<void> {
@@ -44,7 +48,7 @@ export async function listHardwareSyncs(
   limit: number,
 ): Promise<HardwareSyncRow[]> {
   const { rows } = await db.query<HardwareSyncRow>(
-    `SELECT id, created, content_hash AS "contentHash", changes FROM hardware_syncs
+    `SELECT id, created, content_hash AS "contentHash", changes, not_reported AS "notReported" FROM hardware_syncs
       WHERE machine_id = $1 ORDER BY id DESC LIMIT $2`,
     [machineId, limit],
   );

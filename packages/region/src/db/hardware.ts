@@ -6,7 +6,7 @@ import type {
   UsbDeviceSpec,
 } from "../model/hardware.ts";
 import type { Db } from "./db.ts";
-import { type TagState, tagStatesSql } from "./tags.ts";
+import { type ManagedTagState, managedTagStateSql, type TagState, tagStatesSql } from "./tags.ts";
 
 // The four device tables of 001-core. Rows travel as one jsonb parameter per statement
 // (jsonb_to_recordset), so a sync writes each table with at most one INSERT, one UPDATE and one
@@ -63,7 +63,8 @@ export const INTERFACES: DeviceTable<InterfaceSpec> = {
     ["macAddress", "mac_address", "text"],
     ["type", "type", "text"],
     ["isVirtual", "is_virtual", "boolean"],
-    ["parentName", "parent_name", "text"],
+    ["parents", "parents", "text[]"],
+    ["sriovPf", "sriov_pf", "text"],
     ["vendor", "vendor", "text"],
     ["product", "product", "text"],
     ["driver", "driver", "text"],
@@ -73,6 +74,7 @@ export const INTERFACES: DeviceTable<InterfaceSpec> = {
     ["linkConnected", "link_connected", "boolean"],
     ["sriovMaxVf", "sriov_max_vf", "int"],
     ["numaNode", "numa_node", "int"],
+    ["tags", "tags", "text[]"],
     ["details", "details", "jsonb"],
   ],
 };
@@ -121,6 +123,7 @@ function fromJson<T>(
   // jsonb_to_recordset and json_agg agree on types except these defaults.
   row.details ??= {};
   if ("tags" in row) row.tags ??= [];
+  if ("parents" in row) row.parents ??= [];
   return row as Stored<T> & { machineId: number };
 }
 
@@ -261,27 +264,30 @@ export async function writeDevices(
 }
 
 /**
- * The sync path's read, one round trip: every device of the machine plus the tags that have a
- * definition and whether the machine carries them.
+ * The sync path's read, one round trip: every device of the machine, the tags that have a
+ * definition and whether the machine carries them, and the same for the tag the sync manages by
+ * name (`managedTag`, MAAS's `virtual`; null when it does not exist yet).
  */
 export async function loadForSync(
   db: Db,
   machineId: number,
-): Promise<HardwareSummary & { tags: TagState[] }> {
-  const { rows } = await db.query<Record<string, Array<Record<string, unknown>>>>(
+  managedTag: string,
+): Promise<HardwareSummary & { tags: TagState[]; managedTag: ManagedTagState | null }> {
+  const { rows } = await db.query<Record<string, unknown>>(
     `SELECT ${aggregate(BLOCK_DEVICES, "b")}, ${aggregate(INTERFACES, "i")},
             ${aggregate(PCI_DEVICES, "p")}, ${aggregate(USB_DEVICES, "u")},
-            ${tagStatesSql("$1")} AS tags`,
-    [machineId],
+            ${tagStatesSql("$1")} AS tags, ${managedTagStateSql("$1", "$2")} AS managed`,
+    [machineId, managedTag],
     { prepare: true },
   );
-  const row = rows[0]!;
+  const row = rows[0] as Record<string, Array<Record<string, unknown>>> & { managed: ManagedTagState | null };
   return {
     blockDevices: row.b!.map((json) => fromJson(BLOCK_DEVICES, json)),
     interfaces: row.i!.map((json) => fromJson(INTERFACES, json)),
     pciDevices: row.p!.map((json) => fromJson(PCI_DEVICES, json)),
     usbDevices: row.u!.map((json) => fromJson(USB_DEVICES, json)),
     tags: row.tags as unknown as TagState[],
+    managedTag: row.managed ?? null,
   };
 }
 
@@ -290,15 +296,17 @@ export interface DroppedDevice {
   name: string;
   mac: string | null;
   type: string;
+  /** For an SR-IOV virtual function: its physical function's port. */
+  sriovPf: string | null;
 }
 
 /** Deletes the machine's virtual interfaces and PCI devices; returns what went, by kind and name. */
 export async function deleteVirtualDevices(tx: Db, machineId: number): Promise<DroppedDevice[]> {
   const { rows } = await tx.query<DroppedDevice>(
-    `WITH i AS (DELETE FROM interfaces WHERE machine_id = $1 AND is_virtual RETURNING name, mac_address, type),
+    `WITH i AS (DELETE FROM interfaces WHERE machine_id = $1 AND is_virtual RETURNING name, mac_address, type, sriov_pf),
           p AS (DELETE FROM pci_devices WHERE machine_id = $1 AND is_virtual RETURNING pci_address, hardware_type)
-     SELECT 'interface' AS kind, name, mac_address AS mac, type FROM i
-     UNION ALL SELECT 'pci_device', pci_address, NULL, hardware_type FROM p
+     SELECT 'interface' AS kind, name, mac_address AS mac, type, sriov_pf AS "sriovPf" FROM i
+     UNION ALL SELECT 'pci_device', pci_address, NULL, hardware_type, NULL FROM p
      ORDER BY 1, 2`,
     [machineId],
   );

@@ -1,4 +1,4 @@
-import type { HardwareChange } from "@hwsync/shared";
+import type { HardwareChange, NotReported } from "@hwsync/shared";
 import type { Db } from "./db.ts";
 import { type EventInsert, insertEventsSql } from "./events.ts";
 import { insertHardwareSyncSql } from "./hardware-syncs.ts";
@@ -12,8 +12,13 @@ export interface SyncWrite {
   /** Machine columns to set (the sync may set columns MachinePatch types more narrowly). */
   patch: Partial<Record<keyof MachinePatch, unknown>>;
   events: EventInsert[];
-  /** The hardware-history entry; null when nothing changed. */
-  history: { created: Date; contentHash: string | null; changes: HardwareChange[] } | null;
+  /** The hardware-history entry; null when nothing changed and every class was reported. */
+  history: {
+    created: Date;
+    contentHash: string | null;
+    changes: HardwareChange[];
+    notReported: NotReported[];
+  } | null;
   tags: { attach: number[]; detach: number[] } | null;
 }
 

@@ -21,6 +21,29 @@ export function tagStatesSql(machine: string): string {
               WHERE coalesce(t.definition, '') <> '')`;
 }
 
+/** A tag the sync itself manages (MAAS's `virtual`), and whether the machine carries it. */
+export interface ManagedTagState {
+  id: number;
+  attached: boolean;
+}
+
+/** A scalar subquery: the ManagedTagState of the tag named by the placeholder `name`, or null. */
+export function managedTagStateSql(machine: string, name: string): string {
+  return `(SELECT json_build_object('id', t.id, 'attached', mt.tag_id IS NOT NULL)
+               FROM tags t LEFT JOIN machine_tags mt ON mt.tag_id = t.id AND mt.machine_id = ${machine}
+              WHERE t.name = ${name})`;
+}
+
+/** The id of the tag `name`, created (without a definition) if it does not exist yet. */
+export async function ensureTag(db: Db, name: string, comment: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO tags (name, comment) VALUES ($1, $2)
+     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+    [name, comment],
+  );
+  return rows[0]!.id;
+}
+
 /** Detaches tags from the machine `machine` (a placeholder); usable as a data-modifying CTE. */
 export function detachTagsSql(machine: string, tagIds: number[], param: Param): string {
   return `DELETE FROM machine_tags WHERE machine_id = ${machine} AND tag_id = ANY(${param(tagIds)}::int[])`;

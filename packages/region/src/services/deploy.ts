@@ -75,8 +75,9 @@ export async function deployMachine(
       distroSeries,
       enableHwSync: options.enableHwSync,
       syncInterval,
-      // MAAS sets last_sync when deployment ends; with deployImmediately that is now.
-      lastSync: context.deployImmediately && options.enableHwSync ? now : null,
+      // MAAS sets last_sync when deployment ends; we set it only when a hardware report is
+      // applied, so a machine that never reported is never shown as synced or healthy.
+      lastSync: null,
       userData: options.userData ?? null,
     });
     await getOrCreateMachineToken(tx, row.id);

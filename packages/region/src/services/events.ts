@@ -1,4 +1,4 @@
-import type { HardwareChange } from "@hwsync/shared";
+import type { HardwareChange, HardwareKind, NotReported } from "@hwsync/shared";
 import type { Db } from "../db/db.ts";
 import { type EventInsert, insertEvents } from "../db/events.ts";
 
@@ -12,7 +12,8 @@ interface EventTypeInfo {
 
 /**
  * Event types by name (docs/maas-compatibility.md#events). The USB description fixes MAAS's
- * "chage" typo; `NODE_HARDWARE_SYNC_SYSTEM` and `NODE_HARDWARE_SYNC_FAILED` are ours. Hardware-sync
+ * "chage" typo; `NODE_HARDWARE_SYNC_SYSTEM`, `NODE_HARDWARE_SYNC_FAILED` and
+ * `NODE_HARDWARE_NOT_REPORTED` (a sync that kept a class as stored because it was not reported) are ours. Hardware-sync
  * events are INFO (MAAS logged them as AUDIT before LP:2062141, which hid them from default
  * queries).
  */
@@ -29,6 +30,7 @@ export const EVENT_TYPES = {
   NODE_HARDWARE_SYNC_BMC: { description: "Node BMC hardware sync state change", level: "INFO" },
   NODE_HARDWARE_SYNC_SYSTEM: { description: "Node System hardware sync state change", level: "INFO" },
   NODE_HARDWARE_SYNC_FAILED: { description: "Node hardware sync failed", level: "ERROR" },
+  NODE_HARDWARE_NOT_REPORTED: { description: "Node hardware not reported by sync", level: "WARNING" },
   SCRIPT_RESULT_ERROR: { description: "Script result lookup or storage error", level: "ERROR" },
   NODE_CHANGED_STATUS: { description: "Node changed status", level: "INFO" },
   REQUEST_NODE_START_DEPLOYMENT: { description: "User starting deployment", level: "INFO" },
@@ -161,6 +163,47 @@ export function changeEvents(
     machine,
     type: CHANGE_EVENT_TYPES[change.kind],
     description: describeChange(change, machine.systemId),
+    username,
+    at,
+  }));
+}
+
+const CLASS_NAMES: Record<HardwareKind, string> = {
+  block_device: "block devices",
+  interface: "interfaces",
+  pci_device: "PCI devices",
+  usb_device: "USB devices",
+  cpu: "CPU",
+  memory: "memory",
+  system: "system information",
+  bmc: "BMC details",
+};
+const MESSAGE_LIMIT = 200;
+
+function gapText(gap: NotReported): string {
+  if (gap.reason !== "collector_error") return `${gap.section} is ${gap.reason}`;
+  const message = gap.message ?? "";
+  const short = message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT)}…` : message;
+  return `collector ${gap.collector} failed with ${gap.code}${short ? ` (${short})` : ""}`;
+}
+
+/**
+ * One WARNING per class a sync kept as stored because the payload did not report it, naming the
+ * class and why (the section, or the agent's collector and error code).
+ */
+export function notReportedEvents(
+  gaps: NotReported[],
+  machine: EventMachine,
+  at: Date,
+  username: string | null,
+): RecordEventInput[] {
+  const byKind = new Map<HardwareKind, NotReported[]>();
+  for (const gap of gaps) byKind.set(gap.kind, [...(byKind.get(gap.kind) ?? []), gap]);
+  return [...byKind].map(([kind, list]) => ({
+    machine,
+    type: "NODE_HARDWARE_NOT_REPORTED",
+    level: "WARNING",
+    description: `${CLASS_NAMES[kind]} not reported by node ${machine.systemId}: ${list.map(gapText).join("; ")}; the stored ${CLASS_NAMES[kind]} were kept`,
     username,
     at,
   }));

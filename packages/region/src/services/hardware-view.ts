@@ -28,6 +28,7 @@ const HARDWARE_EVENT_TYPES = [
   "NODE_HARDWARE_SYNC_BMC",
   "NODE_HARDWARE_SYNC_SYSTEM",
   "NODE_HARDWARE_SYNC_FAILED",
+  "NODE_HARDWARE_NOT_REPORTED",
   "SCRIPT_RESULT_ERROR",
 ];
 
@@ -77,5 +78,6 @@ export async function hardwareHistory(
     created: formatMaasTimestamp(row.created)!,
     content_hash: row.contentHash,
     changes: row.changes,
+    not_reported: row.notReported ?? [],
   }));
 }

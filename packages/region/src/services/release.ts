@@ -9,8 +9,9 @@ export interface DroppedDevices {
 }
 
 /**
- * Release drops what the deployment created (MAAS's "acquired" interfaces: VFs, bonds, bridges,
- * VLANs, veth/tap) and the SR-IOV virtual functions among the PCI devices; disks, physical NICs
+ * Release drops what the deployment created (MAAS's "acquired" interfaces: bonds, bridges, VLANs
+ * and the netdevs without a NIC port of their own — SR-IOV VFs, veth, tap — which are stored as
+ * physical) and the SR-IOV virtual functions among the PCI devices (MAAS keeps those); disks, physical NICs
  * and physical PCI/USB devices stay with the machine. Call inside core's release transaction,
  * with the machine row locked. The drop is written to the hardware history (no events: core
  * logs the release itself).
@@ -28,7 +29,12 @@ export async function dropVirtualDevices(
       kind: row.kind,
       action: "removed",
       name: row.name,
-      details: { reason: "release", type: row.type, ...(row.mac ? { mac_address: row.mac } : {}) },
+      details: {
+        reason: "release",
+        type: row.type,
+        ...(row.mac ? { mac_address: row.mac } : {}),
+        ...(row.sriovPf ? { sriov_pf: row.sriovPf } : {}),
+      },
     };
   });
   if (changes.length > 0) {

@@ -1,5 +1,13 @@
 import type { ApiCredentials } from "@hwsync/shared";
-import { raw, signedPush, type TestRegion, uniqueMac, uniqueName } from "@hwsync/testkit";
+import {
+  type RawResponse,
+  raw,
+  signal,
+  signedPush,
+  type TestRegion,
+  uniqueMac,
+  uniqueName,
+} from "@hwsync/testkit";
 import type { FakeClock } from "../../src/clock.ts";
 import type { Db } from "../../src/db/db.ts";
 
@@ -85,4 +93,64 @@ export async function snapshot(db: Db, machineId: number): Promise<Record<string
 export function withoutLastSync(snap: Record<string, unknown>): Record<string, unknown> {
   const { last_sync: _ignored, ...machine } = snap.machine as Record<string, unknown>;
   return { ...snap, machine };
+}
+
+const COMMISSIONING_SCRIPT = "50-maas-01-commissioning";
+
+/** MAAS's wire: the real client's op=signal upload of a passing commissioning script. */
+export function signalHardware(
+  t: Pick<TestRegion, "origin">,
+  creds: ApiCredentials,
+  document: unknown,
+): Promise<RawResponse> {
+  const json = Buffer.from(`${JSON.stringify(document, null, 2)}\n`);
+  return signal(
+    t,
+    creds,
+    [
+      ["status", "WORKING"],
+      ["script_result_id", "1"],
+      ["runtime", "0.5"],
+      ["exit_status", "0"],
+      ["name", COMMISSIONING_SCRIPT],
+      ["script_version_id", "1"],
+    ],
+    [
+      [`${COMMISSIONING_SCRIPT}.out`, json],
+      [`${COMMISSIONING_SCRIPT}.err`, Buffer.alloc(0)],
+      [COMMISSIONING_SCRIPT, json],
+    ],
+  );
+}
+
+/** The two wires a machine reports hardware on, with one signature. */
+export const WIRES = {
+  push: (t: Pick<TestRegion, "origin">, creds: ApiCredentials, document: unknown) => push(t, creds, document),
+  signal: signalHardware,
+} as const;
+export type Wire = keyof typeof WIRES;
+
+/**
+ * Every row a sync may write for one machine, every column, except those that move by
+ * themselves with the heartbeat (last_sync, and sync_deadline and updated, which a trigger derives
+ * from any write). The op=signal upload itself (script_results) is left out: storing it is the
+ * signal's job, not the hardware record's.
+ */
+export async function fullSnapshot(db: Db, machineId: number): Promise<Record<string, unknown[]>> {
+  const rows = async (sql: string) => (await db.query(sql, [machineId])).rows;
+  const machines = (await rows("SELECT * FROM machines WHERE id = $1")).map((row) => {
+    const { last_sync: _l, sync_deadline: _d, updated: _u, ...rest } = row as Record<string, unknown>;
+    return rest;
+  });
+  return {
+    machines,
+    block_devices: await rows("SELECT * FROM block_devices WHERE machine_id = $1 ORDER BY id"),
+    interfaces: await rows("SELECT * FROM interfaces WHERE machine_id = $1 ORDER BY id"),
+    pci_devices: await rows("SELECT * FROM pci_devices WHERE machine_id = $1 ORDER BY id"),
+    usb_devices: await rows("SELECT * FROM usb_devices WHERE machine_id = $1 ORDER BY id"),
+    machine_tags: await rows("SELECT * FROM machine_tags WHERE machine_id = $1 ORDER BY tag_id"),
+    machine_bmc: await rows("SELECT * FROM machine_bmc WHERE machine_id = $1"),
+    hardware_syncs: await rows("SELECT * FROM hardware_syncs WHERE machine_id = $1 ORDER BY id"),
+    events: await rows("SELECT * FROM events WHERE machine_id = $1 ORDER BY id"),
+  };
 }

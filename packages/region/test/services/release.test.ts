@@ -57,7 +57,7 @@ describe.each(ENGINES)("release on %s", (engine) => {
         kind: "interface",
         action: "removed",
         name: "eth0v0",
-        details: { reason: "release", type: "vf", mac_address: "02:11:22:33:44:55" },
+        details: { reason: "release", type: "physical", mac_address: "02:11:22:33:44:55", sriov_pf: "eth0" },
       },
       {
         kind: "pci_device",

@@ -199,7 +199,37 @@ const environmentSchema = z.looseObject({
   server_version: optionalText,
 });
 
-/** A collector that failed; the agent reports it instead of stopping (our extension, ignored by MAAS). */
+/**
+ * The agent's collectors and the payload sections each one fills. When a collector fails the agent
+ * leaves its sections out and names the collector in `collector_errors`; the region then treats
+ * those sections as not reported and keeps what it stored for them
+ * (docs/maas-compatibility.md#payload). The agent and the region both read this table, so the
+ * names cannot drift apart.
+ */
+export const COLLECTOR_SECTIONS = {
+  cpu: ["resources.cpu"],
+  memory: ["resources.memory"],
+  disks: ["resources.storage"],
+  nics: ["resources.network"],
+  pci: ["resources.pci", "resources.gpu"],
+  usb: ["resources.usb"],
+  system: ["resources.system"],
+  networks: ["networks"],
+  environment: ["environment"],
+} as const satisfies Record<string, readonly string[]>;
+export type CollectorName = keyof typeof COLLECTOR_SECTIONS;
+export type PayloadSection = (typeof COLLECTOR_SECTIONS)[CollectorName][number];
+
+/** The sections a collector fills; none for a name this version does not know. */
+export function collectorSections(collector: string): readonly PayloadSection[] {
+  return Object.hasOwn(COLLECTOR_SECTIONS, collector) ? COLLECTOR_SECTIONS[collector as CollectorName] : [];
+}
+
+/**
+ * A collector that failed; the agent reports it instead of stopping (our extension, ignored by
+ * MAAS). `collector` is a COLLECTOR_SECTIONS name (a name a newer agent invents is kept, and
+ * protects nothing); `code` is the HWS_ code of the failure.
+ */
 const collectorErrorSchema = z.looseObject({
   collector: z.string(),
   code: z.string(),
@@ -228,7 +258,9 @@ export const hardwarePayloadSchema = z.looseObject({
     usb: z.looseObject({ devices: z.array(usbDeviceSchema).nullish() }).nullish(),
     system: systemSchema.nullish(),
   }),
-  networks: z.record(z.string(), networkStateSchema).optional().default({}),
+  // Absent or null when the agent could not read the netdevs: then nothing is known about them,
+  // which is not the same as an empty object (no netdev at all).
+  networks: z.record(z.string(), networkStateSchema).nullish(),
   collector_errors: z.array(collectorErrorSchema).optional(),
 });
 

@@ -93,18 +93,48 @@ const eventsQuerySchema = z.looseObject({
 export type EventJson = z.infer<typeof eventSchema>;
 export type EventsQueryJson = z.infer<typeof eventsQuerySchema>;
 
+const HARDWARE_KINDS = [
+  "block_device",
+  "interface",
+  "pci_device",
+  "usb_device",
+  "cpu",
+  "memory",
+  "system",
+  "bmc",
+] as const;
+
 /** Our own hardware history entry (`op=hardware_history`): what one sync changed. */
 const hardwareChangeSchema = z.looseObject({
-  kind: z.enum(["block_device", "interface", "pci_device", "usb_device", "cpu", "memory", "system", "bmc"]),
+  kind: z.enum(HARDWARE_KINDS),
   action: z.enum(["added", "removed", "updated"]),
   name: z.string(),
   details: z.record(z.string(), z.unknown()).nullish(),
 });
+
+/**
+ * A class of hardware a sync left as it was stored because the payload did not report it: the
+ * section was null, absent, or its collector failed (then `collector`, `code` and `message` say
+ * how, as the agent reported it).
+ */
+const notReportedSchema = z.looseObject({
+  kind: z.enum(HARDWARE_KINDS),
+  section: z.string(),
+  reason: z.enum(["null", "absent", "collector_error"]),
+  collector: z.string().nullish(),
+  code: z.string().nullish(),
+  message: z.string().nullish(),
+});
+
 const hardwareHistoryEntrySchema = z.looseObject({
   sync_id: z.number().int(),
   created: z.string(),
   content_hash: z.string().nullish(),
   changes: z.array(hardwareChangeSchema),
+  /** Classes this sync left as stored because the payload did not report them. */
+  not_reported: z.array(notReportedSchema).optional(),
 });
+export type HardwareKind = (typeof HARDWARE_KINDS)[number];
 export type HardwareChange = z.infer<typeof hardwareChangeSchema>;
+export type NotReported = z.infer<typeof notReportedSchema>;
 export type HardwareHistoryEntry = z.infer<typeof hardwareHistoryEntrySchema>;

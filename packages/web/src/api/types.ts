@@ -60,11 +60,22 @@ export interface HardwareChange {
   details?: Record<string, unknown> | null;
 }
 
+/** A class a sync kept as stored because the machine did not report it. */
+export interface NotReported {
+  kind: string;
+  section: string;
+  reason: "null" | "absent" | "collector_error";
+  collector?: string | null;
+  code?: string | null;
+  message?: string | null;
+}
+
 export interface HardwareHistoryEntry {
   sync_id: number;
   created: string;
   content_hash?: string | null;
   changes: HardwareChange[];
+  not_reported?: NotReported[];
 }
 
 export interface RegionEvent {

@@ -39,6 +39,18 @@ export function HistoryList({ history }: { history: HardwareHistoryEntry[] }) {
                   {KIND_TITLES[change.kind] ?? change.kind} <strong>{change.name}</strong>
                 </li>
               ))}
+              {(entry.not_reported ?? []).map((gap, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: one class may be missing for two reasons
+                <li key={`gap-${index}`} className="change-not-reported">
+                  <span className="change-action">not reported</span> {KIND_TITLES[gap.kind] ?? gap.kind}{" "}
+                  <strong>{gap.section}</strong>{" "}
+                  <span className="subtle">
+                    {gap.reason === "collector_error"
+                      ? `(collector ${gap.collector} failed: ${gap.code}; kept as stored)`
+                      : `(${gap.reason}; kept as stored)`}
+                  </span>
+                </li>
+              ))}
             </ul>
           </li>
         );

@@ -1,15 +1,18 @@
 import { canonicalJson, type HardwareChange } from "@hwsync/shared";
 import type {
   BlockDeviceSpec,
+  HardwareClass,
   HardwareState,
   InterfaceSpec,
   MachineHardware,
   PciDeviceSpec,
   Stored,
+  StoredHardware,
   UsbDeviceSpec,
 } from "../../model/hardware.ts";
 import { type MatchLevel, matchDevices } from "./match.ts";
 import { mergeArchitecture } from "./normalize-machine.ts";
+import { keepUnreported, unreportedClasses } from "./partial.ts";
 
 // Stored hardware + reported hardware → the row operations and the list of changes. Pure: the
 // same inputs always give the same plan, and a device is "updated" only when a stored column
@@ -30,15 +33,11 @@ export interface TableOps<T> {
   deletes: Array<Stored<T>>;
 }
 
-export interface StoredHardware {
-  machine: MachineHardware;
-  blockDevices: Array<Stored<BlockDeviceSpec>>;
-  interfaces: Array<Stored<InterfaceSpec>>;
-  pciDevices: Array<Stored<PciDeviceSpec>>;
-  usbDevices: Array<Stored<UsbDeviceSpec>>;
-}
+export type { StoredHardware } from "../../model/hardware.ts";
 
 export interface SyncPlan {
+  /** The hardware the record holds after this sync: the report, with unreported classes as stored. */
+  state: HardwareState;
   changes: HardwareChange[];
   machinePatch: Partial<MachineHardware>;
   blockDevices: TableOps<BlockDeviceSpec>;
@@ -210,10 +209,10 @@ function planMachine(stored: MachineHardware, reported: MachineHardware, changes
   const next: MachineHardware = {
     ...reported,
     architecture: mergeArchitecture(stored.architecture, reported.architecture),
-    // Keep what we knew when the payload is silent (no os-release, no DMI uuid).
+    // Keep what we knew when the payload is silent (no os-release). A system section that was
+    // not reported never gets here: keepUnreported put the stored values in.
     osystem: reported.osystem ?? stored.osystem,
     distroSeries: reported.distroSeries ?? stored.distroSeries,
-    hardwareUuid: reported.hardwareUuid ?? stored.hardwareUuid,
   };
   for (const field of changedFields(stored, next)) {
     (patch as Record<string, unknown>)[field] = next[field as keyof MachineHardware];
@@ -260,16 +259,31 @@ function changedKeys(a: Record<string, string>, b: Record<string, string>): stri
   return [...keys].filter((key) => a[key] !== b[key]).sort();
 }
 
-/** Everything one sync has to write, and the changes it reports. */
+const NO_OPS = { inserts: [], updates: [], deletes: [] };
+
+/**
+ * Everything one sync has to write, and the changes it reports. A class the payload did not
+ * report (`reported.gaps`) is not planned at all: its stored rows are neither updated nor removed.
+ */
 export function planSync(stored: StoredHardware, reported: HardwareState): SyncPlan {
+  const missing = unreportedClasses(reported);
+  const state = keepUnreported(stored, reported);
   const changes: HardwareChange[] = [];
-  const machinePatch = planMachine(stored.machine, reported.machine, changes);
+  const machinePatch = planMachine(stored.machine, state.machine, changes);
+  const table = <T extends object>(
+    hardwareClass: HardwareClass,
+    spec: DeviceKind<T>,
+    storedRows: ReadonlyArray<Stored<T>>,
+    reportedRows: readonly T[],
+  ): TableOps<T> =>
+    missing.has(hardwareClass) ? NO_OPS : planTable(spec, storedRows, reportedRows, changes);
   return {
+    state,
     changes,
     machinePatch,
-    blockDevices: planTable(BLOCK_DEVICE, stored.blockDevices, reported.blockDevices, changes),
-    interfaces: planTable(INTERFACE, stored.interfaces, reported.interfaces, changes),
-    pciDevices: planTable(PCI_DEVICE, stored.pciDevices, reported.pciDevices, changes),
-    usbDevices: planTable(USB_DEVICE, stored.usbDevices, reported.usbDevices, changes),
+    blockDevices: table("block_device", BLOCK_DEVICE, stored.blockDevices, state.blockDevices),
+    interfaces: table("interface", INTERFACE, stored.interfaces, state.interfaces),
+    pciDevices: table("pci_device", PCI_DEVICE, stored.pciDevices, state.pciDevices),
+    usbDevices: table("usb_device", USB_DEVICE, stored.usbDevices, state.usbDevices),
   };
 }

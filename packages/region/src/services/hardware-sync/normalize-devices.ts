@@ -1,4 +1,4 @@
-import type { Disk, HardwarePayload, NetworkCard, NetworkPort } from "@hwsync/shared";
+import type { Disk, HardwarePayload, NetworkCard, NetworkPort, NetworkState } from "@hwsync/shared";
 import type { BlockDeviceSpec, InterfaceSpec, PciDeviceSpec, UsbDeviceSpec } from "../../model/hardware.ts";
 
 // Payload → device rows, with MAAS's skip rules (docs/maas-compatibility.md#applying-a-payload).
@@ -134,23 +134,69 @@ function interfaceSpeed(modes: string[] | null | undefined): number | null {
   return best;
 }
 
+/** Netdevs MAAS models: Ethernet-like, not OpenBMC's gadget, not IPoIB (20-byte MACs). */
+function isModelled(net: NetworkState): boolean {
+  const hwaddr = net.hwaddr.toLowerCase();
+  return net.type === "broadcast" && hwaddr !== OPENBMC_MAC && hwaddr.length <= 17;
+}
+
+/** A netdev's parents as MAAS reads them: bridge members, bond members, a VLAN's lower device. */
+function declaredParents(net: NetworkState): string[] {
+  // `lower_devices` / `upper_devices` can be null (MAAS LP#2137017): no members.
+  if (net.bridge) return net.bridge.upper_devices ?? [];
+  if (net.bond) return net.bond.lower_devices ?? [];
+  if (net.vlan) return [net.vlan.lower_device];
+  return [];
+}
+
+/**
+ * Which netdevs become interfaces: the modelled ones, less the bonds left with no member among
+ * them (MAAS ignores a bond it cannot attach to anything; a bridge it keeps). Dropping a bond can
+ * strand a bond over it, so this runs until nothing more goes.
+ */
+function keptNetdevs(networks: Record<string, NetworkState>): Set<string> {
+  const kept = new Set(Object.keys(networks).filter((name) => isModelled(networks[name]!)));
+  let dropped = true;
+  while (dropped) {
+    dropped = false;
+    for (const name of kept) {
+      const net = networks[name]!;
+      if (net.bond && !net.bridge && !declaredParents(net).some((parent) => kept.has(parent))) {
+        kept.delete(name);
+        dropped = true;
+      }
+    }
+  }
+  return kept;
+}
+
+/**
+ * Netdevs → interfaces in MAAS's vocabulary (docs/maas-compatibility.md#applying-a-payload). A
+ * netdev with a port on a NIC card is physical hardware; one without a port of its own (an SR-IOV
+ * VF, veth, ifb, tap) is stored as physical too, as MAAS does, but marked virtual so release drops
+ * it; a VF also records its physical function's port in `sriovPf`.
+ */
 export function normalizeInterfaces(payload: HardwarePayload): InterfaceSpec[] {
+  const networks = payload.networks ?? {};
   const { ports, vfPorts } = indexPorts(payload.resources.network?.cards ?? []);
+  const kept = keptNetdevs(networks);
   const out: InterfaceSpec[] = [];
-  for (const [name, net] of Object.entries(payload.networks)) {
-    const hwaddr = net.hwaddr.toLowerCase();
-    // Only Ethernet-like netdevs are modelled; IPoIB MACs (20 bytes) and OpenBMC's gadget are not.
-    if (net.type !== "broadcast" || hwaddr === OPENBMC_MAC || hwaddr.length > 17) continue;
+  for (const name of kept) {
+    const net = networks[name]!;
     const addresses = (net.addresses ?? [])
       .filter((address) => address.scope === "global")
       .map((address) => `${address.address}/${address.netmask}`)
       .sort();
+    const parents = [
+      ...new Set(declaredParents(net).filter((parent) => parent !== name && kept.has(parent))),
+    ];
     const base: InterfaceSpec = {
       name,
-      macAddress: hwaddr || null,
-      type: "other",
+      macAddress: net.hwaddr.toLowerCase() || null,
+      type: "physical",
       isVirtual: true,
-      parentName: null,
+      parents: parents.sort(),
+      sriovPf: null,
       vendor: null,
       product: null,
       driver: null,
@@ -160,22 +206,15 @@ export function normalizeInterfaces(payload: HardwarePayload): InterfaceSpec[] {
       linkConnected: net.state === "up",
       sriovMaxVf: 0,
       numaNode: null,
+      tags: [],
       details: compact({ addresses }),
     };
     if (net.vlan) {
-      out.push({
-        ...base,
-        type: "vlan",
-        parentName: net.vlan.lower_device,
-        details: compact({ addresses, vid: net.vlan.vid }),
-      });
-    } else if (net.bond) {
-      const members = [...(net.bond.lower_devices ?? [])].sort();
-      // A bond without members carries no traffic and MAAS ignores it.
-      if (members.length > 0) out.push({ ...base, type: "bond", details: compact({ addresses, members }) });
+      out.push({ ...base, type: "vlan", details: compact({ addresses, vid: net.vlan.vid }) });
     } else if (net.bridge) {
-      const members = [...(net.bridge.upper_devices ?? [])].sort();
-      out.push({ ...base, type: "bridge", details: compact({ addresses, members }) });
+      out.push({ ...base, type: "bridge" });
+    } else if (net.bond) {
+      out.push({ ...base, type: "bond" });
     } else {
       const ref = ports.get(name) ?? vfPorts.get(name);
       out.push(ref ? cardInterface(base, ref, addresses) : base);
@@ -186,13 +225,13 @@ export function normalizeInterfaces(payload: HardwarePayload): InterfaceSpec[] {
 
 function cardInterface(base: InterfaceSpec, ref: PortRef, addresses: string[]): InterfaceSpec {
   const { card, port, parent } = ref;
+  const sriovMaxVf = parent ? 0 : (card.sriov?.maximum_vfs ?? 0);
   return {
     ...base,
     // The port's permanent address: a bond member's netdev may show the bond's MAC instead.
     macAddress: port.address?.toLowerCase() || base.macAddress,
-    type: parent ? "vf" : "physical",
     isVirtual: Boolean(parent),
-    parentName: parent?.ports?.[0]?.id ?? null,
+    sriovPf: parent ? (parent.ports?.[0]?.id ?? null) : null,
     vendor: text(card.vendor),
     product: text(card.product),
     driver: text(card.driver),
@@ -200,8 +239,10 @@ function cardInterface(base: InterfaceSpec, ref: PortRef, addresses: string[]): 
     linkSpeed: port.link_speed ?? null,
     interfaceSpeed: interfaceSpeed(port.supported_modes),
     linkConnected: base.linkConnected && Boolean(port.link_detected),
-    sriovMaxVf: parent ? 0 : (card.sriov?.maximum_vfs ?? 0),
+    sriovMaxVf,
     numaNode: card.numa_node ?? null,
+    // MAAS tags a NIC that can create virtual functions.
+    tags: sriovMaxVf > 0 ? ["sriov"] : [],
     details: compact({
       addresses,
       vendor_id: card.vendor_id,
@@ -212,7 +253,20 @@ function cardInterface(base: InterfaceSpec, ref: PortRef, addresses: string[]): 
   };
 }
 
-export function normalizePciDevices(resources: Resources): PciDeviceSpec[] {
+/** The PCI device types that depend on another section, in MAAS's order of precedence. */
+export const SECTION_PCI_TYPES = ["network", "storage", "gpu"] as const;
+export type SectionPciType = (typeof SECTION_PCI_TYPES)[number];
+
+/**
+ * PCI functions typed by the NIC, disk and GPU sections (MAAS's precedence: network, storage,
+ * gpu, else node). A type in `undecided` hangs on a section that was not reported: it is left out
+ * here, and the sync keeps a stored device's type when it is one of them (and its is_virtual when
+ * the network section is missing).
+ */
+export function normalizePciDevices(
+  resources: Resources,
+  undecided: ReadonlySet<SectionPciType> = new Set(),
+): PciDeviceSpec[] {
   const network = new Set<string>();
   const virtualFunctions = new Set<string>();
   for (const card of resources.network?.cards ?? []) {
@@ -230,6 +284,7 @@ export function normalizePciDevices(resources: Resources): PciDeviceSpec[] {
     if (address) storage.add(address);
   }
   const gpu = new Set((resources.gpu?.cards ?? []).map((card) => card.pci_address).filter(Boolean));
+  const members: Record<SectionPciType, Set<unknown>> = { network, storage, gpu };
   const seen = new Set<string>();
   const out: PciDeviceSpec[] = [];
   for (const device of resources.pci?.devices ?? []) {
@@ -237,6 +292,8 @@ export function normalizePciDevices(resources: Resources): PciDeviceSpec[] {
     if (seen.has(address)) continue;
     seen.add(address);
     const vpd = device.vpd?.entries ?? {};
+    const hardwareType =
+      SECTION_PCI_TYPES.find((type) => !undecided.has(type) && members[type].has(address)) ?? "node";
     out.push({
       pciAddress: address,
       vendorId: device.vendor_id,
@@ -246,13 +303,7 @@ export function normalizePciDevices(resources: Resources): PciDeviceSpec[] {
       driver: text(device.driver),
       numaNode: device.numa_node ?? null,
       iommuGroup: device.iommu_group ?? null,
-      hardwareType: network.has(address)
-        ? "network"
-        : storage.has(address)
-          ? "storage"
-          : gpu.has(address)
-            ? "gpu"
-            : "node",
+      hardwareType,
       isVirtual: virtualFunctions.has(address),
       details: compact({ vpd: Object.keys(vpd).length > 0 ? sortedRecord(vpd) : null }),
     });

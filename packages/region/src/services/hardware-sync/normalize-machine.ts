@@ -34,7 +34,9 @@ const PLACEHOLDERS = new Set([
   "default string",
   "not specified",
 ]);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// MAAS takes a DMI UUID with or without its dashes, in either case; we store the one canonical
+// form, so the same board always compares equal (docs/maas-compatibility.md#applying-a-payload).
+const UUID = /^[\da-f]{8}-?(?:[\da-f]{4}-?){3}[\da-f]{12}$/i;
 const MIB = 1024 * 1024;
 
 export function mapArchitecture(kernelArchitecture: string): string {
@@ -62,9 +64,17 @@ export function normalizeMachine(payload: HardwarePayload): MachineHardware {
     cpuModel,
     cpuSpeed: cpuSpeed(sockets),
     memory: Math.floor((memory?.total ?? 0) / MIB),
-    hardwareUuid: system?.uuid && UUID.test(system.uuid) ? system.uuid.toLowerCase() : null,
+    hardwareUuid: normalizeUuid(system?.uuid),
     systemInfo: systemInfo(system),
   };
+}
+
+/** `4C4C4544004235108051B4C04F4E4C31` → `4c4c4544-0042-3510-8051-b4c04f4e4c31`; null unless UUID-shaped. */
+export function normalizeUuid(raw: string | null | undefined): string | null {
+  const value = raw?.trim();
+  if (!value || !UUID.test(value)) return null;
+  const hex = value.replaceAll("-", "").toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function normalizeOs(

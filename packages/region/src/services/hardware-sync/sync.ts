@@ -1,4 +1,4 @@
-import { type HardwareChange, NODE_STATUS_NAMES, NodeStatus } from "@hwsync/shared";
+import { type HardwareChange, NODE_STATUS_NAMES, NodeStatus, type NotReported } from "@hwsync/shared";
 import type { Db } from "../../db/db.ts";
 import {
   BLOCK_DEVICES,
@@ -12,10 +12,11 @@ import {
 } from "../../db/hardware.ts";
 import { getMachineById, type MachineRow } from "../../db/machines.ts";
 import { writeSync } from "../../db/sync.ts";
+import { ensureTag, type ManagedTagState } from "../../db/tags.ts";
 import { machineTokenExists } from "../../db/tokens.ts";
 import { regionError } from "../../errors.ts";
-import type { HardwareState, MachineHardware } from "../../model/hardware.ts";
-import { changeEvents, type RecordEventInput, toEventInsert } from "../events.ts";
+import type { HardwareState, MachineHardware, SectionGap } from "../../model/hardware.ts";
+import { changeEvents, notReportedEvents, type RecordEventInput, toEventInsert } from "../events.ts";
 import { planTags, type TagPlan } from "../tags.ts";
 import { applyBmc, type BmcReport } from "./bmc.ts";
 import { planSync, type SyncPlan, type TableOps } from "./diff.ts";
@@ -52,6 +53,8 @@ export interface SyncRequest {
 export interface SyncOutcome {
   ignored: boolean;
   changes: HardwareChange[];
+  /** Classes the payload did not report, kept as stored. */
+  notReported: NotReported[];
   machine: Pick<MachineRow, "systemId" | "status" | "lastSync" | "syncInterval" | "hardwareHash">;
 }
 
@@ -101,8 +104,43 @@ type MachineWrite = Partial<MachineHardware> & {
   lastSync?: Date;
   hardwareHash?: string;
   status?: number;
+  statusMessage?: string;
   powerType?: string;
 };
+
+/** MAAS's tag for a machine whose `system.type` names a hypervisor or container runtime. */
+const VIRTUAL_TAG = "virtual";
+const MESSAGE_LIMIT = 1000;
+
+function notReportedOf(gaps: SectionGap[]): NotReported[] {
+  return gaps.map(({ hardwareClass, message, ...gap }) => ({
+    kind: hardwareClass,
+    ...gap,
+    ...(message === undefined ? {} : { message: message.slice(0, MESSAGE_LIMIT) }),
+  }));
+}
+
+/**
+ * MAAS's `virtual` tag follows the reported `system.type`: on for anything but empty or
+ * "physical" (docs/maas-compatibility.md#applying-a-payload). Only a sync that reported the
+ * system section decides; the tag is created the first time a machine needs it.
+ */
+async function planVirtualTag(
+  tx: Db,
+  state: HardwareState,
+  current: ManagedTagState | null,
+): Promise<TagPlan> {
+  if (state.gaps.some((gap) => gap.hardwareClass === "system")) return { attach: [], detach: [] };
+  const type = state.machine.systemInfo.system_type ?? "";
+  const wanted = type !== "" && type.toLowerCase() !== "physical";
+  if (wanted && !current?.attached) {
+    const id =
+      current?.id ?? (await ensureTag(tx, VIRTUAL_TAG, "Machines that report a virtual system type"));
+    return { attach: [id], detach: [] };
+  }
+  if (!wanted && current?.attached) return { attach: [], detach: [current.id] };
+  return { attach: [], detach: [] };
+}
 
 /**
  * One sync, in one transaction holding the machine's row lock: concurrent syncs, deploys and
@@ -115,34 +153,58 @@ export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOut
     if (request.tokenKey !== undefined && !(await machineTokenExists(tx, request.tokenKey, machine.id))) {
       throw regionError("HWS_OAUTH_REJECTED", { detail: `Invalid access token: ${request.tokenKey}` });
     }
-    if (checkSyncable(machine, request.wire) === "ignore") return { ignored: true, changes: [], machine };
+    if (checkSyncable(machine, request.wire) === "ignore") {
+      return { ignored: true, changes: [], notReported: [], machine };
+    }
     const events = request.within ? await request.within(tx, machine) : [];
     const changes: HardwareChange[] = [];
+    let notReported: NotReported[] = [];
     let patch: MachineWrite = {};
     let tags: TagPlan | null = null;
     const { report, now } = request;
     // Another push of the same bytes may have won the lock first: then only the heartbeat is new.
     if (report && machine.hardwareHash !== report.contentHash) {
-      const stored = await loadForSync(tx, machine.id);
+      const stored = await loadForSync(tx, machine.id, VIRTUAL_TAG);
       const plan = planSync({ machine: storedMachine(machine), ...stored }, report.state);
       await writeDevices(tx, machine.id, planWrites(plan));
       changes.push(...plan.changes);
+      notReported = notReportedOf(report.state.gaps);
       patch = { ...plan.machinePatch };
-      if (changes.length > 0 && stored.tags.length > 0) {
-        tags = planTags(stored.tags, tagSubject({ ...storedMachine(machine), ...patch }, report.state));
-      }
+      // A partial report is no description of the machine: its hash is kept only when it changed
+      // the record (so the next full report is never mistaken for "unchanged"); otherwise the
+      // same partial report is applied, and its gaps recorded, every time it comes.
+      if (notReported.length === 0 || changes.length > 0) patch.hardwareHash = report.contentHash;
+      const managed = stored.managedTag;
+      const virtual = await planVirtualTag(tx, plan.state, managed);
+      const defined =
+        changes.length > 0 && stored.tags.length > 0
+          ? planTags(
+              // The virtual tag follows system.type alone, whatever definition it may carry.
+              stored.tags.filter((tag) => tag.id !== managed?.id),
+              tagSubject({ ...storedMachine(machine), ...patch }, plan.state),
+            )
+          : { attach: [], detach: [] };
+      const attach = [...defined.attach, ...virtual.attach];
+      const detach = [...defined.detach, ...virtual.detach];
+      if (attach.length > 0 || detach.length > 0) tags = { attach, detach };
     }
     if (report) {
       patch.lastSync = now;
-      patch.hardwareHash = report.contentHash;
-      if (machine.status === NodeStatus.DEPLOYING) patch.status = NodeStatus.DEPLOYED;
+      if (machine.status === NodeStatus.DEPLOYING) {
+        patch.status = NodeStatus.DEPLOYED;
+        patch.statusMessage = statusName(NodeStatus.DEPLOYED);
+      }
     }
     if (request.bmc) {
       const bmc = await applyBmc(tx, machine, request.bmc, now);
       changes.push(...bmc.changes);
       if (bmc.powerType !== undefined) patch.powerType = bmc.powerType;
     }
-    const allEvents = [...changeEvents(changes, machine, now, machine.ownerUsername), ...events];
+    const allEvents = [
+      ...changeEvents(changes, machine, now, machine.ownerUsername),
+      ...notReportedEvents(notReported, machine, now, machine.ownerUsername),
+      ...events,
+    ];
     if (patch.status !== undefined) {
       allEvents.push({
         machine,
@@ -155,9 +217,11 @@ export async function syncMachine(db: Db, request: SyncRequest): Promise<SyncOut
       patch,
       events: allEvents.map(toEventInsert),
       history:
-        changes.length > 0 ? { created: now, contentHash: report?.contentHash ?? null, changes } : null,
+        changes.length > 0 || notReported.length > 0
+          ? { created: now, contentHash: report?.contentHash ?? null, changes, notReported }
+          : null,
       tags,
     });
-    return { ignored: false, changes, machine: written };
+    return { ignored: false, changes, notReported, machine: written };
   });
 }

@@ -60,17 +60,26 @@ describe("normalizePayload", () => {
     expect(names).toEqual(["nvme0n1", "nvme1n1", "sda"]);
   });
 
-  test("interfaces are physical when a card port matches, virtual otherwise", () => {
+  test("interfaces take MAAS's types and relations; a VF is physical, virtual, and knows its PF", () => {
     const interfaces = normalizePayload(parsed(withVirtualDevices())).interfaces;
     expect(
-      interfaces.map((nic) => [nic.name, nic.type, nic.isVirtual, nic.parentName, nic.macAddress]),
+      interfaces.map((nic) => [nic.name, nic.type, nic.isVirtual, nic.parents, nic.sriovPf, nic.macAddress]),
     ).toEqual([
-      ["bond0", "bond", true, null, "00:00:00:00:00:02"],
-      ["eth0", "physical", false, null, "00:00:00:00:00:01"],
-      ["eth0.100", "vlan", true, "eth0", "00:00:00:00:00:01"],
-      ["eth0v0", "vf", true, "eth0", "02:11:22:33:44:55"],
-      ["eth1", "physical", false, null, "00:00:00:00:00:02"],
-      ["eth2", "physical", false, null, "00:00:00:00:00:03"],
+      ["bond0", "bond", true, ["eth1", "eth2"], null, "00:00:00:00:00:02"],
+      ["eth0", "physical", false, [], null, "00:00:00:00:00:01"],
+      ["eth0.100", "vlan", true, ["eth0"], null, "00:00:00:00:00:01"],
+      ["eth0v0", "physical", true, [], "eth0", "02:11:22:33:44:55"],
+      ["eth1", "physical", false, [], null, "00:00:00:00:00:02"],
+      ["eth2", "physical", false, [], null, "00:00:00:00:00:03"],
+    ]);
+    // MAAS's interface tag for a NIC that can create virtual functions; not on the VF itself.
+    expect(interfaces.map((nic) => [nic.name, nic.tags])).toEqual([
+      ["bond0", []],
+      ["eth0", ["sriov"]],
+      ["eth0.100", []],
+      ["eth0v0", []],
+      ["eth1", []],
+      ["eth2", []],
     ]);
     const eth0 = interfaces.find((nic) => nic.name === "eth0")!;
     expect(eth0).toMatchObject({
@@ -88,9 +97,9 @@ describe("normalizePayload", () => {
   test("netdevs without a card port are virtual, loopback is not modelled", () => {
     const interfaces = normalizePayload(parsed(fixture("machine-resources-lp1906834.json"))).interfaces;
     expect(interfaces.map((nic) => [nic.name, nic.type, nic.isVirtual])).toEqual([
-      ["eth0", "other", true],
-      ["eth1", "other", true],
-      ["eth2", "other", true],
+      ["eth0", "physical", true],
+      ["eth1", "physical", true],
+      ["eth2", "physical", true],
     ]);
   });
 
