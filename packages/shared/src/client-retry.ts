@@ -150,11 +150,12 @@ export async function retryTransient<T>(
         signal,
         onFailedAttempt: async ({ error, attemptNumber }) => {
           lastFailure = error;
+          // Out of retries: p-retry reports this failure itself (shouldRetry below).
+          if (attemptNumber > policy.retries) return;
           const asked = error instanceof ApiError ? error.retryAfterMs : null;
           if (asked !== null && asked > remainingMs(budget)) {
             throw new RetryLaterError(error as ApiError, asked, budget.ms, options.now?.() ?? new Date());
           }
-          if (attemptNumber > policy.retries) return;
           options.onRetry?.({ attempt: attemptNumber, error, retryAfterMs: asked });
           // The server named the pause: wait exactly that, instead of the backoff (see below).
           if (asked !== null) await sleep(asked, undefined, { signal });

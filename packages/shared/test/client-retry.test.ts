@@ -99,6 +99,15 @@ describe("Retry-After", () => {
     expect(error.hint).toMatch(/can succeed from 2026-11-24T15:57:00.000Z on/);
   });
 
+  test("a request that is not retried reports the status itself, whatever Retry-After says", async () => {
+    scripted.respond = (_request, res) => answer(res, 503, "busy", { "retry-after": "120" });
+    const error = await client()
+      .api.post("machines/abc/", "release")
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "ApiError", status: 503, retryAfterMs: 120_000 });
+    expect(scripted.requests).toHaveLength(1);
+  });
+
   test("retries the region asked for still count against the retries", async () => {
     scripted.respond = (_request, res) => answer(res, 503, "busy", { "retry-after": "0" });
     const error = await client({ retry: { retries: 2 } })
@@ -149,10 +158,14 @@ describe("the budget ends the retries", () => {
     const { api } = client();
     await api.request({ method: "GET", path: "machines/", budget });
     await expect.poll(() => budget.signal.aborted, { timeout: 3000 }).toBe(true);
+    const sent = scripted.requests.length;
     await expect(api.request({ method: "GET", path: "machines/", budget })).rejects.toMatchObject({
       code: "HWS_TIMEOUT",
+      message: expect.stringMatching(
+        /: no answer within the 1.5s budget; it ran out before the request went out$/,
+      ),
     });
-    expect(scripted.requests).toHaveLength(1);
+    expect(scripted.requests).toHaveLength(sent);
   });
 });
 
