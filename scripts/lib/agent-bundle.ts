@@ -66,7 +66,8 @@ function lazyCrypto(): Plugin {
 /**
  * Bundles the agent into ONE CommonJS file, the only form a Node 24 SEA can run as its main
  * script. Workspace packages resolve to their TypeScript sources (`@hwsync/source` condition);
- * `undici` resolves to the agent's node:http client (see packages/agent/src/undici-lite.ts).
+ * `undici`, which shared's ApiClient sends through, resolves to the agent's node:http stand-in
+ * for the part of it the client uses (packages/agent/src/undici-lite.ts).
  */
 export async function bundleAgent(root: string, outDir: string): Promise<BundleResult> {
   const started = performance.now();

@@ -1,8 +1,7 @@
 import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import { METADATA_ROOT } from "@hwsync/shared/wire/push";
 import type { Logger } from "./log.ts";
-import { type RegionClient, unexpectedAnswer } from "./region-client.ts";
-import type { Retrier } from "./retry.ts";
+import { type RegionLink, unexpectedAnswer } from "./region-link.ts";
 import { readTarEntry } from "./tar.ts";
 
 /** The builtin script whose stdout (`<name>.out`) MAAS processes as the hardware JSON. */
@@ -38,12 +37,8 @@ export interface CompatPushOptions {
  * deployed machine. MAAS sets `last_sync` on every accepted signal, so one signal per run is the
  * whole heartbeat.
  */
-export async function pushCompat(
-  client: RegionClient,
-  retrier: Retrier,
-  options: CompatPushOptions,
-): Promise<void> {
-  const ids = await fetchScriptIds(client, retrier, options.log);
+export async function pushCompat(link: RegionLink, options: CompatPushOptions): Promise<void> {
+  const ids = await fetchScriptIds(link, options.log);
   const size = 2 * Buffer.byteLength(options.body) + 2 * Buffer.byteLength(options.stderr);
   if (size > SIGNAL_SIZE_LIMIT) {
     throw new HwsError(
@@ -64,37 +59,32 @@ export async function pushCompat(
     ["name", COMMISSIONING_SCRIPT],
   );
   if (ids.scriptVersionId !== null) form.push(["script_version_id", String(ids.scriptVersionId)]);
-  // Safe to repeat: MAAS stores the same result for the same script again, and its own
-  // client re-sends a failed signal up to 8 times.
-  const answer = await retrier.run(() =>
-    client.send({
-      method: "POST",
-      // The trailing slash is required: MAAS routes `…/2012-03-01/` and nothing else.
-      path: METADATA_ROOT,
-      form,
-      files: [
-        {
-          name: `${COMMISSIONING_SCRIPT}.out`,
-          filename: `${COMMISSIONING_SCRIPT}.out`,
-          content: options.body,
-        },
-        {
-          name: `${COMMISSIONING_SCRIPT}.err`,
-          filename: `${COMMISSIONING_SCRIPT}.err`,
-          content: options.stderr,
-        },
-        {
-          name: COMMISSIONING_SCRIPT,
-          filename: COMMISSIONING_SCRIPT,
-          content: options.body + options.stderr,
-        },
-      ],
-      maxBytes: SIGNAL_ANSWER_MAX_BYTES,
-      what: "op=signal",
-    }),
-  );
+  const answer = await link.send({
+    method: "POST",
+    // The trailing slash is required: MAAS routes `…/2012-03-01/` and nothing else.
+    path: METADATA_ROOT,
+    form,
+    files: [
+      {
+        name: `${COMMISSIONING_SCRIPT}.out`,
+        filename: `${COMMISSIONING_SCRIPT}.out`,
+        content: options.body,
+      },
+      {
+        name: `${COMMISSIONING_SCRIPT}.err`,
+        filename: `${COMMISSIONING_SCRIPT}.err`,
+        content: options.stderr,
+      },
+      {
+        name: COMMISSIONING_SCRIPT,
+        filename: COMMISSIONING_SCRIPT,
+        content: options.body + options.stderr,
+      },
+    ],
+    maxBytes: SIGNAL_ANSWER_MAX_BYTES,
+  });
   // MAAS's success is exactly a 200 with the text `OK`; anything else did not store the result.
-  const text = answer.body.toString("utf8").trim();
+  const text = Buffer.from(answer.body).toString("utf8").trim();
   if (answer.status !== 200 || text !== "OK") {
     throw unexpectedAnswer(
       `the region answered ${answer.status} '${text.slice(0, 200)}' to op=signal instead of 200 OK`,
@@ -106,24 +96,17 @@ export async function pushCompat(
  * `GET maas-scripts` → the ids of our script in `index.json`. They are optional (MAAS falls
  * back to the script name), so an unreadable index only costs a warning.
  */
-export async function fetchScriptIds(
-  client: RegionClient,
-  retrier: Retrier,
-  log: Logger,
-): Promise<ScriptIds> {
+export async function fetchScriptIds(link: RegionLink, log: Logger): Promise<ScriptIds> {
   const none: ScriptIds = { scriptResultId: null, scriptVersionId: null };
   let archive: Buffer;
   let status: number;
   try {
-    const answer = await retrier.run(() =>
-      client.send({
-        method: "GET",
-        path: `${METADATA_ROOT}maas-scripts`,
-        maxBytes: SCRIPTS_ARCHIVE_MAX_BYTES,
-        what: "maas-scripts",
-      }),
-    );
-    archive = answer.body;
+    const answer = await link.send({
+      method: "GET",
+      path: `${METADATA_ROOT}maas-scripts`,
+      maxBytes: SCRIPTS_ARCHIVE_MAX_BYTES,
+    });
+    archive = Buffer.from(answer.body);
     status = answer.status;
   } catch (error) {
     if (!(isHwsError(error) && error.code === ErrorCode.RESPONSE_TOO_LARGE)) throw error;

@@ -1,36 +1,30 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 
 /**
- * The part of undici's API that the agent uses (`request`), on node:http.
+ * The part of undici's API that shared's ApiClient uses (`request`), on node:http.
  *
- * The agent's region client (region-client.ts) sends through it in tests and in the binary
- * alike, and scripts/build-agent.ts aliases `undici` to this file in the single binary. Loading
+ * scripts/lib/agent-bundle.ts aliases `undici` to this file in the agent's single binary: loading
  * undici costs ~55 ms and ~20 MiB of RSS, a third of the agent's start-up budget, for one POST
- * every 15 minutes; node:http is already inside the Node binary. Errors carry undici's codes
- * (`UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_RES_EXCEEDED_MAX_SIZE`, …) so callers classify them
- * exactly as they do undici's.
+ * every 15 minutes, and node:http is already inside the Node binary. Errors carry undici's codes
+ * (`UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_BODY_TIMEOUT`) and names (`AbortError`) so ApiClient
+ * classifies them exactly as it does undici's.
  *
- * Unlike undici, a body is never read without a limit: whoever answers decides how much it
- * sends, and a region that streams forever must not decide how much memory the agent uses.
+ * What ApiClient needs of the answer: status, headers, and a body it reads chunk by chunk (to
+ * stop at its size cap) or destroys (a redirect, a body over the cap). The response stream is
+ * exactly that; the timeouts and the signal below end it with the error undici would give.
  */
-
-/** The limit when the caller names none: far above any answer the agent expects. */
-const DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024;
 
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   /** ApiClient serialises multipart bodies itself; only bytes and text reach the wire here. */
   body?: string | Uint8Array;
+  /** No headers this long after sending: UND_ERR_HEADERS_TIMEOUT. */
   headersTimeout?: number;
+  /** No body bytes this long: UND_ERR_BODY_TIMEOUT. */
   bodyTimeout?: number;
+  /** Ends the request, or the body once it flows, with an AbortError. */
   signal?: AbortSignal;
-  /**
-   * Bytes of body beyond which the body fails with `UND_ERR_RES_EXCEEDED_MAX_SIZE` (undici's
-   * Client option of that name, per request here). A declared Content-Length over it fails
-   * before anything is read; either way the connection is dropped at once.
-   */
-  maxResponseSize?: number;
   /** Accepted for API compatibility; the lite client has a single default agent. */
   dispatcher?: unknown;
 }
@@ -38,7 +32,8 @@ export interface RequestOptions {
 export interface ResponseData {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: { text(): Promise<string>; bytes(): Promise<Uint8Array>; dump(): Promise<void> };
+  /** Async-iterable Buffers; `destroy()` hangs up. */
+  body: IncomingMessage;
 }
 
 /** A type-only stand-in for undici's Dispatcher namespace (`Dispatcher.ResponseData`). */
@@ -57,82 +52,39 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
     target.protocol === "https:"
       ? process.getBuiltinModule("node:https")
       : process.getBuiltinModule("node:http");
+  const { signal } = options;
   return new Promise<ResponseData>((resolve, reject) => {
-    const req = client.request(target, { method: options.method ?? "GET", headers, signal: options.signal });
-    const fail = (code: string, message: string) => req.destroy(Object.assign(new Error(message), { code }));
-    const headersTimer = setTimeout(
-      () => fail("UND_ERR_HEADERS_TIMEOUT", "Headers Timeout Error"),
-      options.headersTimeout ?? 300_000,
-    );
-    req.on("error", (error) => {
-      clearTimeout(headersTimer);
-      reject(error);
+    const req = client.request(target, {
+      method: options.method ?? "GET",
+      headers,
+      signal,
+      // The socket's idle timeout: waiting for headers first, then between two body chunks.
+      timeout: options.headersTimeout ?? 300_000,
     });
+    let response: IncomingMessage | undefined;
+    req.on("timeout", () => {
+      if (response) response.destroy(coded("UND_ERR_BODY_TIMEOUT", "Body Timeout Error"));
+      else req.destroy(coded("UND_ERR_HEADERS_TIMEOUT", "Headers Timeout Error"));
+    });
+    req.on("error", reject);
     req.on("response", (res) => {
-      clearTimeout(headersTimer);
-      const limit = options.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const received = new Promise<Buffer>((done, broken) => {
-        let bodyTimer: NodeJS.Timeout | undefined;
-        const stop = (error: Error) => {
-          clearTimeout(bodyTimer);
-          options.signal?.removeEventListener("abort", onAbort);
-          chunks.length = 0;
-          broken(error);
-          res.destroy();
-        };
-        // node:http aborts the request on the signal, but a body already flowing would only
-        // see "aborted": say why it stopped, as undici does.
-        const onAbort = () => stop(abortError(options.signal?.reason));
-        const arm = () => {
-          clearTimeout(bodyTimer);
-          bodyTimer = setTimeout(
-            () => stop(Object.assign(new Error("Body Timeout Error"), { code: "UND_ERR_BODY_TIMEOUT" })),
-            options.bodyTimeout ?? 300_000,
-          );
-        };
-        if (options.signal?.aborted) return onAbort();
-        options.signal?.addEventListener("abort", onAbort, { once: true });
-        if (Number(res.headers["content-length"]) > limit) return stop(tooLarge(limit));
-        arm();
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limit) return stop(tooLarge(limit));
-          chunks.push(chunk);
-          arm();
-        });
-        res.on("end", () => {
-          clearTimeout(bodyTimer);
-          options.signal?.removeEventListener("abort", onAbort);
-          done(Buffer.concat(chunks));
-        });
-        res.on("error", (error) => stop(error));
-        res.on("aborted", () =>
-          stop(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })),
-        );
-      });
-      // A caller that never reads the body must not see an unhandled rejection.
-      received.catch(() => {});
-      resolve({
-        statusCode: res.statusCode ?? 0,
-        headers: res.headers,
-        body: {
-          text: () => received.then((bytes) => bytes.toString("utf8")),
-          bytes: () => received,
-          dump: () => received.then(() => undefined),
-        },
-      });
+      response = res;
+      req.setTimeout(options.bodyTimeout ?? 300_000);
+      // node:http aborts the request on the signal, but a body already flowing would only end
+      // with "aborted": say why it stopped, as undici does.
+      const onAbort = () => res.destroy(abortError(signal?.reason));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      res.once("close", () => signal?.removeEventListener("abort", onAbort));
+      // A reader sees every error through its iterator; an unread body must not crash the process.
+      res.on("error", () => {});
+      resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res });
     });
     req.end(body);
   });
 }
 
-function tooLarge(limit: number): Error {
-  return Object.assign(new Error("Response content exceeded max size"), {
-    code: "UND_ERR_RES_EXCEEDED_MAX_SIZE",
-    maxSize: limit,
-  });
+function coded(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 function abortError(reason: unknown): Error {

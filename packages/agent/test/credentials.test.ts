@@ -1,31 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { installCommand } from "../src/commands/install.ts";
 import { runCommand } from "../src/commands/run.ts";
 import { loadCredentials } from "../src/credentials.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { type FakeRegion, MACHINE_TOKEN, startFakeRegion } from "./fixtures/region.ts";
+import { useAgentSession } from "./fixtures/agent-session.ts";
+import { MACHINE_TOKEN } from "./fixtures/region.ts";
 
 // The files a machine may hold: MAAS's own credentials YAML (vendor-data of 3.2.7+, the token
 // file `maas-run-scripts get-machine-token` wrote for 3.2.0–3.2.6, cloud-init's reporting
 // config with its extra keys), and the JSON or YAML our CLI prints for `machine get-token`.
 
-const tree = buildServerTree();
-afterAll(() => tree.cleanup());
-
-let dir: string;
-let regions: FakeRegion[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "hwsync-creds-"));
-});
-afterEach(async () => {
-  await Promise.all(regions.map((region) => region.close()));
-  regions = [];
-  rmSync(dir, { recursive: true, force: true });
-});
+const session = useAgentSession();
+const { file } = session;
 
 const KEYS = {
   consumer_key: "Ab12Cd34Ef56Gh78Ij",
@@ -41,12 +28,6 @@ const EXPECTED = {
   endpoint: ENDPOINT,
   baseUrl: "http://10.0.0.2:5248",
 };
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 const reporting = (extra = "") =>
   `reporting:\n  maas:\n    consumer_key: ${KEYS.consumer_key}\n    endpoint: ${ENDPOINT}\n    token_key: ${KEYS.token_key}\n    token_secret: ${KEYS.token_secret}\n${extra}`;
@@ -117,41 +98,27 @@ describe("the token our CLI prints (`maas PROFILE machine get-token ID --format 
   });
 
   test("run pushes with it end to end", async () => {
-    const region = await startFakeRegion();
-    regions.push(region);
+    const region = await session.region();
     const path = file("token.json", `${JSON.stringify(MACHINE_TOKEN_JSON, null, 4)}\n`);
-    const outcome = await runCommand(
-      {
-        log: createMemoryLogger(),
-        stdout: () => {},
-        env: {},
-        signal: new AbortController().signal,
-        now: () => new Date(),
-      },
-      {
-        config: path,
-        endpoint: `${region.url}/MAAS/`,
-        stateDir: join(dir, "state"),
-        root: tree.root,
-        budget: "5s",
-      },
-    );
+    const outcome = await runCommand(session.context().ctx, {
+      config: path,
+      endpoint: `${region.url}/MAAS/`,
+      stateDir: session.stateDir,
+      root: session.tree.root,
+      budget: "5s",
+    });
     expect(outcome).toMatchObject({ mode: "fast", changed: true });
   });
 
   test("install turns it into MAAS's credentials file", async () => {
     const path = file("token.json", json);
-    const root = join(dir, "root");
-    const result = await installCommand(
-      {
-        log: createMemoryLogger(),
-        stdout: () => {},
-        env: {},
-        signal: new AbortController().signal,
-        now: () => new Date(),
-      },
-      { config: path, endpoint: ENDPOINT, root, binary: "/usr/local/bin/maas-hw-sync" },
-    );
+    const root = join(session.dir, "root");
+    const result = await installCommand(session.context().ctx, {
+      config: path,
+      endpoint: ENDPOINT,
+      root,
+      binary: "/usr/local/bin/maas-hw-sync",
+    });
     expect(loadCredentials(result.credentials)).toEqual(EXPECTED);
     expect(readFileSync(result.credentials, "utf8")).toMatch(/^reporting:\n {2}maas:\n/);
   });

@@ -1,86 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { HARDWARE_SYNC_PATH, METADATA_ROOT } from "@hwsync/shared";
-import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { CommandContext } from "../src/commands/context.ts";
-import { type RunOptions, runCommand } from "../src/commands/run.ts";
+import { describe, expect, test } from "vitest";
+import { runCommand } from "../src/commands/run.ts";
 import { exitCodeFor } from "../src/exit-codes.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import {
-  answer,
-  type Behaviour,
-  type HostileRegion,
-  HTML_PAGE,
-  pushAnswer,
-  startHostileRegion,
-  streamBody,
-  trickleBody,
-} from "./fixtures/hostile-region.ts";
-import { credentialsFor, MACHINE_TOKEN, makeTar } from "./fixtures/region.ts";
+import { failure, useAgentSession } from "./fixtures/agent-session.ts";
+import { answer, HTML_PAGE, pushAnswer, streamBody, trickleBody } from "./fixtures/hostile-region.ts";
+import { MACHINE_TOKEN, makeTar } from "./fixtures/region.ts";
 
 // The agent against a region (or whatever answers in its place) that cannot be trusted: only a
 // well-formed answer counts as synced, nothing it sends can exhaust memory or outlive --budget,
 // and nothing it echoes lands in state.json or the log.
 
-const tree = buildServerTree();
-afterAll(() => tree.cleanup());
-
-let dir: string;
-let servers: HostileRegion[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "hwsync-hostile-"));
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function hostile(behaviour: Behaviour): Promise<HostileRegion> {
-  const server = await startHostileRegion(behaviour);
-  servers.push(server);
-  return server;
-}
-
-function context() {
-  const log = createMemoryLogger();
-  const ctx: CommandContext = {
-    log,
-    stdout: () => {},
-    env: {},
-    signal: new AbortController().signal,
-    now: () => new Date("2026-11-24T15:55:00.000Z"),
-  };
-  return { ctx, log };
-}
-
-function options(url: string, extra: Partial<RunOptions> = {}): RunOptions {
-  const config = join(dir, "creds.yml");
-  writeFileSync(config, credentialsFor(url));
-  return {
-    config,
-    stateDir: join(dir, "state"),
-    root: tree.root,
-    budget: "10s",
-    retry: { minDelayMs: 20, maxDelayMs: 100 },
-    ...extra,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string; hint?: string };
-  }
-  throw new Error("expected the run to fail");
-}
-
-const stateText = () => readFileSync(join(dir, "state", "state.json"), "utf8");
-const stateOf = () => JSON.parse(stateText());
-const spooled = () => existsSync(join(dir, "state", "unsent-payload.json"));
+const session = useAgentSession({ budget: "10s" });
+const { hostile, context, stateText, stateOf, spooled } = session;
+const options = session.runOptions;
 
 /** The run failed, kept its payload and recorded the failure: nothing counts as synced. */
 function expectNotSynced(code: string, exit: number) {

@@ -1,35 +1,14 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { canonicalJson, contentHash } from "@hwsync/shared";
-import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
-import { afterAll, expect, test } from "vitest";
-import { main } from "../src/main.ts";
+import { expect, test } from "vitest";
 import { Spool } from "../src/spool.ts";
 import { VERSION } from "../src/version.ts";
-import { credentialsFor } from "./fixtures/region.ts";
+import { useAgentSession } from "./fixtures/agent-session.ts";
 
-const tree = buildServerTree();
-const dir = mkdtempSync(join(tmpdir(), "hwsync-main-"));
-afterAll(() => {
-  tree.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const session = useAgentSession();
+const { tree } = session;
+const cli = session.main;
 
 test.each([["--version"], ["-V"]])("%s prints the version and exits 0", async (flag) => {
   expect(await cli([flag])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
@@ -80,7 +59,7 @@ test("collect prints the exact bytes run would hash; --pretty indents them", asy
 });
 
 test("status shows the last run, its error and the spooled payload", async () => {
-  const stateDir = join(dir, "state");
+  const stateDir = join(session.dir, "state");
   const spool = new Spool(stateDir);
   spool.save('{"api_version":"1.0"}');
   spool.writeState({
@@ -112,24 +91,23 @@ test("status shows the last run, its error and the spooled payload", async () =>
 });
 
 test("status on a fresh machine says no run is recorded", async () => {
-  expect((await cli(["status", "--state-dir", join(dir, "fresh")])).stdout).toBe(
-    `no run recorded in ${join(dir, "fresh")} yet\n`,
+  expect((await cli(["status", "--state-dir", join(session.dir, "fresh")])).stdout).toBe(
+    `no run recorded in ${join(session.dir, "fresh")} yet\n`,
   );
 });
 
 test("errors go to the journal with priority prefixes under systemd", async () => {
-  const { stderr } = await cli(["run", "--config", join(dir, "missing.yml")], { JOURNAL_STREAM: "8:99" });
+  const { stderr } = await cli(["run", "--config", join(session.dir, "missing.yml")], {
+    JOURNAL_STREAM: "8:99",
+  });
   expect(stderr.split("\n")[0]).toBe(
-    `<3>error HWS_CONFIG_INVALID: cannot read the credentials file ${join(dir, "missing.yml")}: no such file`,
+    `<3>error HWS_CONFIG_INVALID: cannot read the credentials file ${join(session.dir, "missing.yml")}: no such file`,
   );
 });
 
 test("SIGINT while the region does not answer ends the process with exit 130", async () => {
-  const hanging = createServer(() => {});
-  await new Promise<void>((done) => hanging.listen(0, "127.0.0.1", done));
-  const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
-  const config = join(dir, "hang.yml");
-  writeFileSync(config, credentialsFor(url));
+  const hanging = await session.hostile(() => {});
+  const config = session.credentials(hanging.url);
   const root = resolve(import.meta.dirname, "../../..");
   const child = spawn(
     join(root, "node_modules/.bin/node"),
@@ -140,7 +118,7 @@ test("SIGINT while the region does not answer ends the process with exit 130", a
       "--config",
       config,
       "--state-dir",
-      join(dir, "sigint"),
+      join(session.dir, "sigint"),
       "--root",
       tree.root,
     ],
@@ -151,12 +129,10 @@ test("SIGINT while the region does not answer ends the process with exit 130", a
     stderr += chunk.toString();
   });
   // Interrupt once the request is in flight.
-  await new Promise<void>((done) => hanging.once("connection", () => done()));
+  await expect.poll(() => hanging.requests.length, { timeout: 20_000 }).toBe(1);
   child.kill("SIGINT");
   const code = await new Promise<number | null>((done) => child.on("exit", (exitCode) => done(exitCode)));
-  hanging.closeAllConnections();
-  hanging.close();
   expect(code).toBe(130);
   expect(stderr).toContain("interrupted by SIGINT");
-  expect(new Spool(join(dir, "sigint")).peek()).not.toBeNull();
+  expect(new Spool(join(session.dir, "sigint")).peek()).not.toBeNull();
 });

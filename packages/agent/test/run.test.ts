@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
@@ -17,77 +8,16 @@ import {
   METADATA_ROOT,
   parseAuthorizationHeader,
 } from "@hwsync/shared";
-import { buildServerTree } from "@hwsync/testkit/sysfs/server-tree";
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { CommandContext } from "../src/commands/context.ts";
-import { type RunOptions, runCommand } from "../src/commands/run.ts";
+import { describe, expect, test } from "vitest";
+import { runCommand } from "../src/commands/run.ts";
 import { exitCodeFor } from "../src/exit-codes.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { main } from "../src/main.ts";
-import {
-  credentialsFor,
-  type FakeRegion,
-  MACHINE_TOKEN,
-  SIGNAL_FIELDS,
-  startFakeRegion,
-} from "./fixtures/region.ts";
+import { failure, useAgentSession } from "./fixtures/agent-session.ts";
+import { MACHINE_TOKEN, SIGNAL_FIELDS } from "./fixtures/region.ts";
 
-const tree = buildServerTree();
-afterAll(() => tree.cleanup());
-
-let dir: string;
-let regions: FakeRegion[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "hwsync-run-"));
-});
-afterEach(async () => {
-  await Promise.all(regions.map((region) => region.close()));
-  regions = [];
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function region(options: Parameters<typeof startFakeRegion>[0] = {}): Promise<FakeRegion> {
-  const started = await startFakeRegion(options);
-  regions.push(started);
-  return started;
-}
-
-function context(controller = new AbortController()) {
-  const log = createMemoryLogger();
-  const ctx: CommandContext = {
-    log,
-    stdout: () => {},
-    env: {},
-    signal: controller.signal,
-    now: () => new Date("2026-11-24T15:55:00.000Z"),
-  };
-  return { ctx, log };
-}
-
-function options(url: string, extra: Partial<RunOptions> = {}): RunOptions {
-  const config = join(dir, "creds.yml");
-  writeFileSync(config, credentialsFor(url));
-  return {
-    config,
-    stateDir: join(dir, "state"),
-    root: tree.root,
-    budget: "5s",
-    retry: { minDelayMs: 20, maxDelayMs: 100 },
-    ...extra,
-  };
-}
-
-const stateOf = () => JSON.parse(readFileSync(join(dir, "state", "state.json"), "utf8"));
-const spooled = () => join(dir, "state", "unsent-payload.json");
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error("expected the run to fail");
-}
+const session = useAgentSession();
+const { tree, region, context, stateOf } = session;
+const options = session.runOptions;
+const spooled = () => session.spoolFile;
 
 describe("run against the fast path", () => {
   test("a changed payload goes out as one signed gzip POST carrying the hash of the exact body", async () => {
@@ -154,7 +84,6 @@ describe("run against the fast path", () => {
     const first = await region();
     const port = first.port;
     await first.close();
-    regions = [];
 
     const { ctx, log } = context();
     const error = await failure(runCommand(ctx, options(`http://127.0.0.1:${port}`, { budget: "1s" })));
@@ -194,11 +123,10 @@ describe("run against the fast path", () => {
   test("401 Invalid access token: one request, no retry, a message that says why, exit 2", async () => {
     const fake = await region();
     const { ctx, log } = context();
-    const revoked = options(fake.url);
-    writeFileSync(
-      revoked.config!,
-      credentialsFor(fake.url, { ...MACHINE_TOKEN, tokenKey: "RevokedToken123456" }),
-    );
+    const revoked = {
+      ...options(fake.url),
+      config: session.credentials(fake.url, { ...MACHINE_TOKEN, tokenKey: "RevokedToken123456" }),
+    };
     const error = await failure(runCommand(ctx, revoked));
     expect(fake.requests).toHaveLength(1);
     expect(error.code).toBe("HWS_AUTH_REJECTED");
@@ -261,6 +189,32 @@ describe("run against a real-MAAS style region (no fast path)", () => {
     expect(stateOf()).toMatchObject({ result: "synced", mode: "compat" });
   });
 
+  test("our region's 404 for an unknown route (HWS_ROUTE_NOT_FOUND) falls back to the MAAS wire too", async () => {
+    const fake = await region({
+      override: (request) =>
+        request.path === HARDWARE_SYNC_PATH
+          ? { status: 404, body: "Not Found", headers: { "x-hwsync-error-code": "HWS_ROUTE_NOT_FOUND" } }
+          : undefined,
+    });
+    const outcome = await runCommand(context().ctx, options(fake.url));
+    expect(outcome).toMatchObject({ mode: "compat" });
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  test("a 404 naming another of our codes is that error, not a region without the fast path", async () => {
+    const fake = await region({
+      override: () => ({
+        status: 404,
+        body: "No Machine matches the given query.",
+        headers: { "x-hwsync-error-code": "HWS_MACHINE_NOT_FOUND" },
+      }),
+    });
+    const error = await failure(runCommand(context().ctx, options(fake.url)));
+    expect(fake.requests).toHaveLength(1);
+    expect(error).toMatchObject({ code: "HWS_NOT_FOUND", status: 404, serverCode: "HWS_MACHINE_NOT_FOUND" });
+    expect(exitCodeFor(error)).toBe(2);
+  });
+
   test("--compat goes straight to the MAAS wire", async () => {
     const fake = await region();
     await runCommand(context().ctx, options(fake.url, { compat: true }));
@@ -285,8 +239,7 @@ describe("the state directory", () => {
     const first = await region();
     const port = first.port;
     await first.close();
-    regions = [];
-    const state = join(dir, "state");
+    const state = session.stateDir;
     mkdirSync(state);
     // /dev/full answers every write with ENOSPC, as a full file system does.
     symlinkSync("/dev/full", join(state, "unsent-payload.json.tmp"));
@@ -314,39 +267,19 @@ describe("exit codes through main", () => {
     let url = fake.url;
     if (scenario === "down") {
       await fake.close();
-      regions = [];
       url = `http://127.0.0.1:${fake.port}`;
     }
-    const config = join(dir, "creds.yml");
-    writeFileSync(
-      config,
-      credentialsFor(
-        url,
-        scenario === "revoked" ? { ...MACHINE_TOKEN, tokenKey: "x".repeat(18) } : MACHINE_TOKEN,
-      ),
+    const config = session.credentials(
+      url,
+      scenario === "revoked" ? { ...MACHINE_TOKEN, tokenKey: "x".repeat(18) } : MACHINE_TOKEN,
     );
-    const stderr: string[] = [];
-    const exit = await main(
-      [
-        "run",
-        "--config",
-        scenario === "missing" ? join(dir, "nope.yml") : config,
-        "--state-dir",
-        join(dir, "state"),
-        "--budget",
-        scenario === "budget" ? "1 fortnight" : "1s",
-        "--root",
-        tree.root,
-      ],
-      {
-        stdout: () => {},
-        stderr: (text) => stderr.push(text),
-        env: {},
-        signal: new AbortController().signal,
-      },
+    const { code: exit, stderr } = await session.main(
+      session.runArgv(scenario === "missing" ? join(session.dir, "nope.yml") : config, {
+        budget: scenario === "budget" ? "1 fortnight" : "1s",
+      }),
     );
     expect(exit).toBe(code);
-    expect(stderr.join("")).not.toContain(MACHINE_TOKEN.tokenSecret);
+    expect(stderr).not.toContain(MACHINE_TOKEN.tokenSecret);
   });
 });
 

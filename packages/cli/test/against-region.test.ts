@@ -3,7 +3,7 @@
 import { parseMachineCredentials } from "@hwsync/shared";
 import { fixture, signedPush, startRegion, type TestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { useBuiltCli } from "./helpers/cli.ts";
+import { deployArgv, setConfigArgv, useBuiltCli } from "./helpers/cli.ts";
 
 const { maas } = useBuiltCli({ MAAS_HWSYNC_POLL_MS: "50" });
 let region: TestRegion;
@@ -42,28 +42,13 @@ describe("maas against the region", () => {
   });
 
   test("deploys with --enable-hw-sync --sync-interval 15m", async () => {
-    const machine = await json([
-      "admin",
-      "machine",
-      "deploy",
-      first,
-      "--enable-hw-sync",
-      "--sync-interval",
-      "15m",
-    ]);
+    const machine = await json(deployArgv(first, "--enable-hw-sync", "--sync-interval", "15m"));
     expect(machine).toMatchObject({ system_id: first, enable_hw_sync: true, sync_interval: 900 });
     expect(["Deploying", "Deployed"]).toContain(machine.status_name);
   });
 
   test("deploys with the classic enable_hw_sync=true sync_interval=1800", async () => {
-    const machine = await json([
-      "admin",
-      "machine",
-      "deploy",
-      second,
-      "enable_hw_sync=true",
-      "sync_interval=1800",
-    ]);
+    const machine = await json(deployArgv(second, "enable_hw_sync=true", "sync_interval=1800"));
     expect(machine).toMatchObject({ system_id: second, enable_hw_sync: true, sync_interval: 1800 });
   });
 
@@ -127,7 +112,7 @@ describe("maas against the region", () => {
   });
 
   test("sets and gets hardware_sync_interval", async () => {
-    const set = await maas(["admin", "maas", "set-config", "name=hardware_sync_interval", "value=30m"]);
+    const set = await maas(setConfigArgv("hardware_sync_interval", "30m"));
     expect(set.code, set.stderr).toBe(0);
     expect(await json(["admin", "maas", "get-config", "name=hardware_sync_interval"])).toBe("30m");
   });
@@ -154,13 +139,7 @@ describe("maas against the region", () => {
   });
 
   test("a bad interval exits 2", async () => {
-    const result = await maas([
-      "admin",
-      "maas",
-      "set-config",
-      "name=hardware_sync_interval",
-      "value=1 month",
-    ]);
+    const result = await maas(setConfigArgv("hardware_sync_interval", "1 month"));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("'1 month' is not a valid interval");
   });

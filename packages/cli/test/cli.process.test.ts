@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startProcess } from "@hwsync/testkit/process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cliEnv, spawnCli, tempConfigDir, useBuiltCli } from "./helpers/cli.ts";
+import { cliEnv, deployArgv, setConfigArgv, spawnCli, tempConfigDir, useBuiltCli } from "./helpers/cli.ts";
 import { API_KEY, type FakeRegion, startFakeRegion } from "./helpers/fake-region.ts";
 
 const cli = useBuiltCli({ MAAS_HWSYNC_POLL_MS: "20" });
@@ -63,16 +63,7 @@ describe("the maas binary", () => {
   });
 
   test("deploys with the friendly flags and waits until Deployed", async () => {
-    const result = await maas([
-      "admin",
-      "machine",
-      "deploy",
-      "new001",
-      "--enable-hw-sync",
-      "--sync-interval",
-      "15m",
-      "--wait",
-    ]);
+    const result = await maas(deployArgv("new001", "--enable-hw-sync", "--sync-interval", "15m", "--wait"));
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(result.stdout)).toMatchObject({
       status_name: "Deployed",
@@ -89,14 +80,7 @@ describe("the maas binary", () => {
       enable_hw_sync: false,
       sync_interval: null,
     });
-    const deployed = await maas([
-      "admin",
-      "machine",
-      "deploy",
-      "new001",
-      "enable_hw_sync=true",
-      "sync_interval=1h",
-    ]);
+    const deployed = await maas(deployArgv("new001", "enable_hw_sync=true", "sync_interval=1h"));
     expect(deployed.code).toBe(0);
     expect(JSON.parse(deployed.stdout)).toMatchObject({ status_name: "Deploying", sync_interval: 3600 });
     expect(region.requests.at(-1)).toMatchObject({
@@ -109,7 +93,7 @@ describe("the maas binary", () => {
   });
 
   test("sets and reads hardware_sync_interval", async () => {
-    expect(await maas(["admin", "maas", "set-config", "name=hardware_sync_interval", "value=30m"])).toEqual({
+    expect(await maas(setConfigArgv("hardware_sync_interval", "30m"))).toEqual({
       code: 0,
       stdout: '"OK"\n',
       stderr: "",
@@ -121,15 +105,7 @@ describe("the maas binary", () => {
 
   test("refuses a bad interval with exit 2 and sends nothing", async () => {
     const before = region.requests.length;
-    const result = await maas([
-      "admin",
-      "machine",
-      "deploy",
-      "ghi789",
-      "--enable-hw-sync",
-      "--sync-interval",
-      "15 parsecs",
-    ]);
+    const result = await maas(deployArgv("ghi789", "--enable-hw-sync", "--sync-interval", "15 parsecs"));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       "error HWS_TIME_SPAN_INVALID --sync-interval: '15 parsecs' is not a valid interval.",

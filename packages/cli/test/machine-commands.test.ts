@@ -3,6 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { deployArgv, setConfigArgv } from "./helpers/cli.ts";
 import { useLoggedInRegion } from "./helpers/session.ts";
 
 const session = useLoggedInRegion();
@@ -10,17 +11,9 @@ const { maas, lastRequest } = session;
 
 describe("machine deploy", () => {
   test("--enable-hw-sync --sync-interval 15m sends op=deploy with the interval in seconds", async () => {
-    const result = await maas([
-      "admin",
-      "machine",
-      "deploy",
-      "new001",
-      "--enable-hw-sync",
-      "--sync-interval",
-      "15m",
-      "--distro-series",
-      "noble",
-    ]);
+    const result = await maas(
+      deployArgv("new001", "--enable-hw-sync", "--sync-interval", "15m", "--distro-series", "noble"),
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       system_id: "new001",
@@ -40,9 +33,7 @@ describe("machine deploy", () => {
   });
 
   test("the classic key=value form sends the same request", async () => {
-    expect(
-      (await maas(["admin", "machine", "deploy", "new001", "enable_hw_sync=true", "sync_interval=900"])).code,
-    ).toBe(0);
+    expect((await maas(deployArgv("new001", "enable_hw_sync=true", "sync_interval=900"))).code).toBe(0);
     expect(lastRequest()).toMatchObject({
       query: "op=deploy",
       form: [
@@ -55,22 +46,14 @@ describe("machine deploy", () => {
   test("--user-data reads the file and sends it base64-encoded", async () => {
     const file = join(session.configDir, "cloud.yaml");
     await writeFile(file, "#cloud-config\npackages: [htop]\n");
-    expect((await maas(["admin", "machine", "deploy", "new001", "--user-data", file])).code).toBe(0);
+    expect((await maas(deployArgv("new001", "--user-data", file))).code).toBe(0);
     expect(lastRequest().form).toEqual([
       ["user_data", Buffer.from("#cloud-config\npackages: [htop]\n").toString("base64")],
     ]);
   });
 
   test("a bad interval exits 2 before any request", async () => {
-    const result = await maas([
-      "admin",
-      "machine",
-      "deploy",
-      "new001",
-      "--enable-hw-sync",
-      "--sync-interval",
-      "15 parsecs",
-    ]);
+    const result = await maas(deployArgv("new001", "--enable-hw-sync", "--sync-interval", "15 parsecs"));
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "error HWS_TIME_SPAN_INVALID --sync-interval: '15 parsecs' is not a valid interval. Only 'h|hr|hour|hours, m|min|minute|minutes, s|sec|second|seconds' are valid units (e.g. 15m, 1h30m, 90s).\n",
@@ -79,13 +62,13 @@ describe("machine deploy", () => {
   });
 
   test("a machine in the wrong state exits 1 with the region's reason", async () => {
-    const result = await maas(["admin", "machine", "deploy", "abc123"]);
+    const result = await maas(deployArgv("abc123"));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(": 409 Conflict: Can't deploy a machine that is in the 'Deployed' state");
   });
 
   test("--wait polls until Deployed and prints the deployed machine", async () => {
-    const result = await maas(["admin", "machine", "deploy", "new001", "--enable-hw-sync", "--wait"], {
+    const result = await maas(deployArgv("new001", "--enable-hw-sync", "--wait"), {
       env: { MAAS_HWSYNC_POLL_MS: "10" },
     });
     expect(result.code).toBe(0);
@@ -99,7 +82,7 @@ describe("machine deploy", () => {
   });
 
   test("--wait shows a spinner on a terminal's stderr and ends with the outcome", async () => {
-    const result = await maas(["admin", "machine", "deploy", "new001", "--wait"], {
+    const result = await maas(deployArgv("new001", "--wait"), {
       ttyErr: true,
       env: { MAAS_HWSYNC_POLL_MS: "10" },
     });
@@ -110,7 +93,7 @@ describe("machine deploy", () => {
 
   test("--wait exits 1 when the deployment fails", async () => {
     await session.restart({ deployOutcome: "Failed deployment", deployPolls: 1 });
-    const result = await maas(["admin", "machine", "deploy", "new001", "--wait"], {
+    const result = await maas(deployArgv("new001", "--wait"), {
       env: { MAAS_HWSYNC_POLL_MS: "10" },
     });
     expect(result.code).toBe(1);
@@ -121,7 +104,7 @@ describe("machine deploy", () => {
 
   test("--wait gives up after --timeout with exit 5", async () => {
     await session.restart({ deployPolls: 1_000_000 });
-    const result = await maas(["admin", "machine", "deploy", "new001", "--wait", "--timeout", "1s"], {
+    const result = await maas(deployArgv("new001", "--wait", "--timeout", "1s"), {
       env: { MAAS_HWSYNC_POLL_MS: "20" },
     });
     expect(result.code).toBe(5);
@@ -131,7 +114,7 @@ describe("machine deploy", () => {
   });
 
   test("--timeout without --wait is a usage error", async () => {
-    expect((await maas(["admin", "machine", "deploy", "new001", "--timeout", "5m"])).code).toBe(2);
+    expect((await maas(deployArgv("new001", "--timeout", "5m"))).code).toBe(2);
   });
 });
 
@@ -215,9 +198,7 @@ describe("config", () => {
   });
 
   test("set-config sends name and value as form fields", async () => {
-    expect(
-      (await maas(["admin", "maas", "set-config", "name=hardware_sync_interval", "value=30m"])).stdout,
-    ).toBe('"OK"\n');
+    expect((await maas(setConfigArgv("hardware_sync_interval", "30m"))).stdout).toBe('"OK"\n');
     expect(lastRequest()).toMatchObject({
       method: "POST",
       query: "op=set_config",
@@ -233,20 +214,14 @@ describe("config", () => {
     ["1 month", "value: '1 month' is not a valid interval"],
     ["0m", "value: '0m' would make every machine's sync unhealthy"],
   ])("set-config refuses hardware_sync_interval=%j before any request", async (value, message) => {
-    const result = await maas([
-      "admin",
-      "maas",
-      "set-config",
-      "name=hardware_sync_interval",
-      `value=${value}`,
-    ]);
+    const result = await maas(setConfigArgv("hardware_sync_interval", value));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(session.region.requests).toEqual([]);
   });
 
   test("set-config sends seconds as the equivalent span", async () => {
-    const result = await maas(["admin", "maas", "set-config", "name=hardware_sync_interval", "value=900"]);
+    const result = await maas(setConfigArgv("hardware_sync_interval", "900"));
     expect(result.stderr).toBe("sending hardware_sync_interval=15m (MAAS takes a span, not seconds)\n");
     expect(lastRequest().form).toEqual([
       ["name", "hardware_sync_interval"],

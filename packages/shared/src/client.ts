@@ -1,7 +1,37 @@
-import pRetry, { AbortError } from "p-retry";
 import { type Dispatcher, request } from "undici";
-import { ApiError, codeForStatus, ErrorCode, HwsError } from "./errors.ts";
+import {
+  discard,
+  ERROR_BODY_MAX_BYTES,
+  formatBytes,
+  networkError,
+  parseBody,
+  readCapped,
+  redactUrl,
+  redirectRefused,
+  responseTooLarge,
+  statusError,
+} from "./client-answer.ts";
+import {
+  type Budget,
+  type RetryInfo,
+  type RetryPolicy,
+  retryTransient,
+  startBudget,
+} from "./client-retry.ts";
+import { ErrorCode, HwsError } from "./errors.ts";
 import { type ApiCredentials, buildAuthorizationHeader } from "./oauth.ts";
+
+export { retryAfterMs } from "./client-answer.ts";
+export {
+  type Budget,
+  BudgetSpentError,
+  isTransient,
+  type RetryInfo,
+  RetryLaterError,
+  type RetryPolicy,
+  retryTransient,
+  startBudget,
+} from "./client-retry.ts";
 
 /**
  * `http://h:5240/MAAS` → `http://h:5240/MAAS/api/2.0/`, as MAAS's own CLI normalises the URL given
@@ -68,8 +98,20 @@ export interface RequestOptions {
   retryUnsafe?: boolean;
   /** Don't sign (MAAS's CLI fetches `describe/` anonymously). */
   anonymous?: boolean;
+  /** One attempt waits at most this long for the headers, and between two chunks of the body. */
   timeoutMs?: number;
+  /** The caller's cancellation (SIGINT): ends the request at once, body included. */
   signal?: AbortSignal;
+  /**
+   * The time this request may take, attempts, pauses and body reads included; several requests
+   * may share one (the agent's --budget). Default: a budget of the client's `budgetMs`.
+   */
+  budget?: Budget;
+  /**
+   * The largest 2xx body this request can legitimately get: more is HWS_RESPONSE_TOO_LARGE and
+   * reading stops there. Error pages are read up to 64 KiB at most, whatever this says.
+   */
+  maxResponseBytes?: number;
   /**
    * `"bytes"`: a 2xx body is returned as the exact bytes received (`body` is a `Uint8Array`,
    * `text` is empty), for archives and binaries that a UTF-8 round trip would corrupt.
@@ -86,34 +128,41 @@ export interface ApiResponse<T = unknown> {
   text: string;
 }
 
-export interface RetryPolicy {
-  /** Extra attempts after the first. */
-  retries: number;
-  minDelayMs: number;
-  maxDelayMs: number;
-}
-
 export interface ApiClientOptions {
   /** Any form of the region URL; normalised with `normalizeApiUrl`. */
   url: string;
   credentials?: ApiCredentials | null;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** A request's budget when it brings none. Default: every attempt its timeout, plus the longest pauses. */
+  budgetMs?: number;
+  /** The largest answer a request accepts when it names no `maxResponseBytes`. */
+  maxResponseBytes?: number;
   dispatcher?: Dispatcher;
   userAgent?: string;
   /** Seconds to add to the OAuth timestamp (clock skew learned from a 401's Date header). */
   clockSkewSeconds?: number;
   /** Called before each retry, e.g. to show progress. */
-  onRetry?: (info: { attempt: number; error: Error; delayMs: number }) => void;
+  onRetry?: (info: RetryInfo) => void;
+  /** The wall clock, for the time a RetryLaterError names (tests). */
+  now?: () => Date;
 }
 
 const IDEMPOTENT = new Set(["GET", "PUT", "DELETE"]);
-/** Statuses that say "try again later": MAAS answers 503/504 with Retry-After on RPC trouble. */
-const TRANSIENT_STATUS = new Set([408, 429, 502, 503, 504]);
 
 const DEFAULT_RETRY: RetryPolicy = { retries: 3, minDelayMs: 250, maxDelayMs: 4000 };
+const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * Far above any answer MAAS gives (a machines list of a large fleet is tens of MiB), yet a bound:
+ * a server streaming forever must not decide how much memory a client uses.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-/** Signed requests to a MAAS-compatible region, over undici. */
+/**
+ * Signed requests to a MAAS-compatible region, over undici: retries of transient failures with
+ * backoff or the pause the region names, every body capped and read under the request's budget,
+ * redirects refused, and every non-2xx a coded error.
+ */
 export class ApiClient {
   readonly apiUrl: string;
   readonly origin: string;
@@ -151,38 +200,33 @@ export class ApiClient {
     return this.request<T>({ method: "POST", path, op, form, files });
   }
 
-  /** Sends one request; retries transient failures of idempotent calls with backoff + jitter. */
+  /** Sends one request; retries transient failures of idempotent calls within its budget. */
   async request<T = unknown>(options: RequestOptions): Promise<ApiResponse<T>> {
     const retryable = IDEMPOTENT.has(options.method) || options.retryUnsafe === true;
-    const attempt = () => this.attemptOnce<T>(options);
-    if (!retryable || this.retry.retries <= 0) return attempt();
-    return pRetry(
-      async () => {
-        try {
-          return await attempt();
-        } catch (error) {
-          if (isTransient(error)) throw error;
-          throw new AbortError(error as Error);
-        }
-      },
-      {
-        retries: this.retry.retries,
-        minTimeout: this.retry.minDelayMs,
-        maxTimeout: this.retry.maxDelayMs,
-        factor: 2,
-        randomize: true,
-        signal: options.signal,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft > 0) this.options.onRetry?.({ attempt: attemptNumber, error, delayMs: 0 });
-        },
-      },
-    );
+    const policy = retryable ? this.retry : { ...this.retry, retries: 0 };
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const url = this.buildUrl(options.path, options.op, options.query);
+    const budget = options.budget ?? startBudget(this.options.budgetMs ?? this.defaultBudgetMs(timeoutMs));
+    return retryTransient((signal) => this.attemptOnce<T>(options, url, timeoutMs, signal), {
+      policy,
+      budget,
+      signal: options.signal,
+      what: `[${options.method}] ${redactUrl(url)}`,
+      onRetry: this.options.onRetry,
+      now: this.options.now,
+    });
   }
 
-  private async attemptOnce<T>(options: RequestOptions): Promise<ApiResponse<T>> {
-    const url = this.buildUrl(options.path, options.op, options.query);
+  private async attemptOnce<T>(
+    options: RequestOptions,
+    url: string,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {
       accept: "application/json, text/plain, */*",
+      // We never decompress an answer: ask for none, as MAAS's own clients do.
+      "accept-encoding": "identity",
       "user-agent": this.options.userAgent ?? "hwsync",
       ...options.headers,
     };
@@ -192,28 +236,7 @@ export class ApiClient {
         timestamp: Math.floor(Date.now() / 1000) + this.clockSkewSeconds,
       });
     }
-    let body: string | Uint8Array | undefined = options.body;
-    const formPairs = paramsToPairs(options.form);
-    if (body === undefined && (options.files?.length || options.multipart)) {
-      const data = new FormData();
-      for (const [key, value] of formPairs) data.append(key, value);
-      for (const file of options.files ?? []) {
-        data.append(
-          file.name,
-          new Blob([file.content as BlobPart], { type: file.contentType ?? "application/octet-stream" }),
-          file.filename,
-        );
-      }
-      // Serialise through the platform's Response so the body has a Content-Length and the
-      // multipart framing is the standard one, whatever undici version sends it.
-      const encoded = new Response(data);
-      headers["content-type"] = encoded.headers.get("content-type")!;
-      body = new Uint8Array(await encoded.arrayBuffer());
-    } else if (body === undefined && formPairs.length > 0) {
-      body = new URLSearchParams(formPairs).toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-    }
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const body = await encodeBody(options, headers);
     const redacted = redactUrl(url);
     let response: Dispatcher.ResponseData;
     try {
@@ -224,34 +247,49 @@ export class ApiClient {
         dispatcher: this.options.dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: options.signal,
+        signal,
       });
     } catch (error) {
       throw networkError(error, options.method, redacted, timeoutMs);
     }
-    let bytes: Uint8Array;
+    const status = response.statusCode;
+    if (status >= 300 && status < 400) {
+      // Never read: whatever the body says, we are not going there.
+      discard(response.body);
+      throw redirectRefused(status, response.headers, options.method, redacted);
+    }
+    const wanted = options.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const limit = status >= 400 ? Math.min(wanted, ERROR_BODY_MAX_BYTES) : wanted;
+    let bytes: Uint8Array | null;
     try {
-      bytes = await response.body.bytes();
+      bytes = await readCapped(response.body, response.headers, limit);
     } catch (error) {
       throw networkError(error, options.method, redacted, timeoutMs);
     }
-    if (options.responseType === "bytes" && response.statusCode < 400) {
-      return { status: response.statusCode, headers: response.headers, body: bytes as T, text: "" };
+    if (status >= 400) {
+      this.learnClockSkew(status, response.headers.date);
+      // An error page may be any size: keep the status, which decides, and say what was skipped.
+      const text = bytes === null ? `(an error page over ${formatBytes(limit)}, not read)` : decode(bytes);
+      throw statusError(
+        status,
+        response.headers,
+        options.method,
+        redacted,
+        parseBody(text, response.headers),
+      );
     }
-    const text = new TextDecoder().decode(bytes);
-    const contentType = String(response.headers["content-type"] ?? "");
-    const parsed = parseBody(text, contentType);
-    if (response.statusCode >= 400) {
-      this.learnClockSkew(response.statusCode, response.headers.date);
-      throw new ApiError(codeForStatus(response.statusCode), {
-        status: response.statusCode,
-        statusText: statusText(response.statusCode),
-        method: options.method,
-        url: redacted,
-        body: parsed,
-      });
+    if (bytes === null) throw responseTooLarge(status, options.method, redacted, limit);
+    if (options.responseType === "bytes") {
+      return { status, headers: response.headers, body: bytes as T, text: "" };
     }
-    return { status: response.statusCode, headers: response.headers, body: parsed as T, text };
+    const text = decode(bytes);
+    return { status, headers: response.headers, body: parseBody(text, response.headers) as T, text };
+  }
+
+  /** Every attempt its full timeout, and the longest backoff between them. */
+  private defaultBudgetMs(timeoutMs: number): number {
+    const { retries, maxDelayMs } = this.retry;
+    return (retries + 1) * timeoutMs + retries * maxDelayMs;
   }
 
   // MAAS's on-machine client does the same: on 401/403 with a Date header, remember the skew.
@@ -262,75 +300,36 @@ export class ApiClient {
   }
 }
 
-function parseBody(text: string, contentType: string): unknown {
-  if (contentType.includes("json") && text.length > 0) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
+/** The request body, and its content type: raw bytes, a URL-encoded form, or multipart. */
+async function encodeBody(
+  options: RequestOptions,
+  headers: Record<string, string>,
+): Promise<string | Uint8Array | undefined> {
+  if (options.body !== undefined) return options.body;
+  const formPairs = paramsToPairs(options.form);
+  if (options.files?.length || options.multipart) {
+    const data = new FormData();
+    for (const [key, value] of formPairs) data.append(key, value);
+    for (const file of options.files ?? []) {
+      data.append(
+        file.name,
+        new Blob([file.content as BlobPart], { type: file.contentType ?? "application/octet-stream" }),
+        file.filename,
+      );
     }
+    // Serialise through the platform's Response so the body has a Content-Length and the
+    // multipart framing is the standard one (the bytes MAAS's parser reads), whatever sends it.
+    const encoded = new Response(data);
+    headers["content-type"] = encoded.headers.get("content-type")!;
+    return new Uint8Array(await encoded.arrayBuffer());
   }
-  return text;
+  if (formPairs.length > 0) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    return new URLSearchParams(formPairs).toString();
+  }
+  return undefined;
 }
 
-/** Removes any query credentials (`oauth_*`) from a URL before it appears in an error. */
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  for (const key of [...parsed.searchParams.keys()]) {
-    if (key.startsWith("oauth_")) parsed.searchParams.set(key, "REDACTED");
-  }
-  parsed.username = "";
-  parsed.password = "";
-  return parsed.toString();
-}
-
-function isTransient(error: unknown): boolean {
-  if (error instanceof ApiError) return TRANSIENT_STATUS.has(error.status);
-  return (
-    error instanceof HwsError &&
-    (error.code === ErrorCode.NET_UNREACHABLE || error.code === ErrorCode.TIMEOUT)
-  );
-}
-
-function networkError(error: unknown, method: string, url: string, timeoutMs: number): HwsError {
-  const code = (error as { code?: string }).code ?? "";
-  if (code.startsWith("UND_ERR_") && code.includes("TIMEOUT")) {
-    return new HwsError(ErrorCode.TIMEOUT, `[${method}] ${url}: no answer within ${timeoutMs} ms`, {
-      cause: error,
-    });
-  }
-  if ((error as Error).name === "AbortError") {
-    return new HwsError(ErrorCode.TIMEOUT, `[${method}] ${url}: aborted`, { cause: error });
-  }
-  const reason = (error as { cause?: { code?: string } }).cause?.code ?? code ?? "";
-  const text = (error as Error).message || String(error);
-  return new HwsError(
-    ErrorCode.NET_UNREACHABLE,
-    `[${method}] ${url}: ${reason ? `${reason} ` : ""}${text}`.trim(),
-    {
-      hint: "Check that the region is running and the URL is right.",
-      cause: error,
-    },
-  );
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  409: "Conflict",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? "Error";
+function decode(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }

@@ -119,6 +119,18 @@ export function isInterrupted(err: unknown): err is InterruptedError {
  */
 export const EXIT_BUG = 70;
 
+export interface ApiErrorInit {
+  status: number;
+  statusText: string;
+  method: string;
+  url: string;
+  body: unknown;
+  /** The code our region names in ERROR_CODE_HEADER; null from MAAS and anything else. */
+  serverCode?: string | null;
+  /** The pause the answer's Retry-After asks for, in milliseconds; null when it asks none. */
+  retryAfterMs?: number | null;
+}
+
 /** A non-2xx answer from a MAAS-compatible server. The URL never carries credentials. */
 export class ApiError extends HwsError {
   readonly status: number;
@@ -126,17 +138,21 @@ export class ApiError extends HwsError {
   readonly url: string;
   /** Parsed JSON body when the server sent JSON, else the text. */
   readonly body: unknown;
-  constructor(
-    code: ErrorCode,
-    init: { status: number; statusText: string; method: string; url: string; body: unknown },
-    options: HwsErrorOptions = {},
-  ) {
+  /**
+   * Our region's own code for the error (`HWS_MACHINE_NOT_SYNCABLE`, …), from ERROR_CODE_HEADER:
+   * match on it rather than on the body's words. Null when the server names none (real MAAS).
+   */
+  readonly serverCode: string | null;
+  readonly retryAfterMs: number | null;
+  constructor(code: ErrorCode, init: ApiErrorInit, options: HwsErrorOptions = {}) {
     super(code, `[${init.method}] ${init.url}: ${init.status} ${init.statusText}`, options);
     this.name = "ApiError";
     this.status = init.status;
     this.method = init.method;
     this.url = init.url;
     this.body = init.body;
+    this.serverCode = init.serverCode ?? null;
+    this.retryAfterMs = init.retryAfterMs ?? null;
   }
 
   /** The server's own words, one line, for error reports. */

@@ -1,37 +1,22 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { answerJson, closedPort } from "@hwsync/testkit/scripted-server";
+import { beforeAll, describe, expect, test } from "vitest";
 import { ApiClient, normalizeApiUrl } from "../src/client.ts";
 import { parseApiKey } from "../src/oauth.ts";
+import { useScriptedServer } from "./support/use-scripted-server.ts";
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-let seen: Seen[] = [];
-let handler: (req: IncomingMessage, res: ServerResponse, body: string) => void = (_req, res) => res.end();
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => {
-    const body = Buffer.concat(chunks).toString("utf8");
-    seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-    handler(req, res, body);
-  });
-});
+const scripted = useScriptedServer();
+/** The API root of the scripted server. */
 let base = "";
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/MAAS/`;
+beforeAll(() => {
+  base = `${scripted.url}/MAAS/`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-afterEach(() => {
-  seen = [];
-});
+/** What the server was asked, as these tests read it. */
+const seen = () =>
+  scripted.requests.map((request) => ({
+    ...request,
+    url: request.path,
+    body: request.body.toString("utf8"),
+  }));
 
 const credentials = parseApiKey("ck:tk:ts");
 const client = (retries = 3) =>
@@ -42,10 +27,7 @@ const client = (retries = 3) =>
     timeoutMs: 2000,
   });
 
-function json(res: ServerResponse, status: number, value: unknown) {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(value));
-}
+const json = answerJson;
 
 describe("normalizeApiUrl", () => {
   test.each([
@@ -65,31 +47,31 @@ describe("normalizeApiUrl", () => {
 
 describe("ApiClient against a local server", () => {
   test("signs a GET, puts op first in the query and parses JSON", async () => {
-    handler = (_req, res) => json(res, 200, { value: "15m" });
+    scripted.respond = (_req, res) => json(res, 200, { value: "15m" });
     const response = await client().get("maas/", "get_config", { name: "hardware_sync_interval" });
     expect(response.body).toEqual({ value: "15m" });
-    expect(seen).toHaveLength(1);
-    expect(seen[0]!.url).toBe("/MAAS/api/2.0/maas/?op=get_config&name=hardware_sync_interval");
-    expect(seen[0]!.headers.authorization).toMatch(
+    expect(seen()).toHaveLength(1);
+    expect(seen()[0]!.url).toBe("/MAAS/api/2.0/maas/?op=get_config&name=hardware_sync_interval");
+    expect(seen()[0]!.headers.authorization).toMatch(
       /^OAuth oauth_nonce="\d+", oauth_timestamp="\d+", oauth_version="1.0", oauth_signature_method="PLAINTEXT", oauth_consumer_key="ck", oauth_token="tk", oauth_signature="%26ts"$/,
     );
   });
 
   test("sends form fields URL-encoded on POST, keeping repeated keys in order", async () => {
-    handler = (_req, res) => json(res, 200, { system_id: "abc" });
+    scripted.respond = (_req, res) => json(res, 200, { system_id: "abc" });
     await client().post("machines/abc/", "deploy", [
       ["enable_hw_sync", "true"],
       ["comment", "a=b c"],
       ["tag", "x"],
       ["tag", "y"],
     ]);
-    expect(seen[0]).toMatchObject({ method: "POST", url: "/MAAS/api/2.0/machines/abc/?op=deploy" });
-    expect(seen[0]!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
-    expect(seen[0]!.body).toBe("enable_hw_sync=true&comment=a%3Db+c&tag=x&tag=y");
+    expect(seen()[0]).toMatchObject({ method: "POST", url: "/MAAS/api/2.0/machines/abc/?op=deploy" });
+    expect(seen()[0]!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(seen()[0]!.body).toBe("enable_hw_sync=true&comment=a%3Db+c&tag=x&tag=y");
   });
 
   test("sends multipart when files are given", async () => {
-    handler = (_req, res) => res.end("OK");
+    scripted.respond = (_req, res) => res.end("OK");
     const response = await client().request({
       method: "POST",
       path: "/MAAS/metadata/2012-03-01/",
@@ -99,49 +81,49 @@ describe("ApiClient against a local server", () => {
       ],
     });
     expect(response.body).toBe("OK");
-    expect(seen[0]!.url).toBe("/MAAS/metadata/2012-03-01/");
-    expect(seen[0]!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
-    expect(seen[0]!.body).toContain('name="status"\r\n\r\nWORKING');
-    expect(seen[0]!.body).toContain('filename="50-maas-01-commissioning.out"');
+    expect(seen()[0]!.url).toBe("/MAAS/metadata/2012-03-01/");
+    expect(seen()[0]!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+    expect(seen()[0]!.body).toContain('name="status"\r\n\r\nWORKING');
+    expect(seen()[0]!.body).toContain('filename="50-maas-01-commissioning.out"');
   });
 
   test("retries a GET on 503 with a fresh signature each time", async () => {
     let calls = 0;
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       calls += 1;
       if (calls < 3) {
-        res.writeHead(503, { "retry-after": "10", "content-type": "text/plain" });
+        res.writeHead(503, { "retry-after": "0", "content-type": "text/plain" });
         res.end("busy");
       } else json(res, 200, []);
     };
     const response = await client().get("machines/");
     expect(response.status).toBe(200);
-    expect(seen).toHaveLength(3);
-    const nonces = seen.map((s) => /oauth_nonce="(\d+)"/.exec(s.headers.authorization!)?.[1]);
+    expect(seen()).toHaveLength(3);
+    const nonces = seen().map((s) => /oauth_nonce="(\d+)"/.exec(s.headers.authorization!)?.[1]);
     expect(new Set(nonces).size).toBe(3);
   });
 
   test("gives up after the configured retries with the last status", async () => {
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       res.writeHead(503, { "content-type": "text/plain" });
       res.end("still busy");
     };
     await expect(client(2).get("machines/")).rejects.toMatchObject({ code: "HWS_API_STATUS", status: 503 });
-    expect(seen).toHaveLength(3);
+    expect(seen()).toHaveLength(3);
   });
 
   test("never retries a POST on 503", async () => {
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       res.writeHead(503);
       res.end();
     };
     await expect(client().post("machines/abc/", "release")).rejects.toMatchObject({ status: 503 });
-    expect(seen).toHaveLength(1);
+    expect(seen()).toHaveLength(1);
   });
 
   test("retries a POST only when the caller says the server treats it as idempotent", async () => {
     let calls = 0;
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       calls += 1;
       if (calls === 1) {
         res.writeHead(503);
@@ -155,7 +137,7 @@ describe("ApiClient against a local server", () => {
       retryUnsafe: true,
     });
     expect(response.body).toEqual({ changed: false });
-    expect(seen).toHaveLength(2);
+    expect(seen()).toHaveLength(2);
   });
 
   test.each([
@@ -165,7 +147,7 @@ describe("ApiClient against a local server", () => {
     [404, "HWS_NOT_FOUND", "text/plain", "No Machine matches the given query."],
     [409, "HWS_API_STATUS", "text/plain", "Can't deploy a machine that is in the 'Deployed' state"],
   ])("maps %i to %s with the server's message", async (status, code, type, text) => {
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       res.writeHead(status, { "content-type": type });
       res.end(text);
     };
@@ -180,11 +162,11 @@ describe("ApiClient against a local server", () => {
         ]
       }`,
     );
-    expect(seen).toHaveLength(1);
+    expect(seen()).toHaveLength(1);
   });
 
   test("parses JSON validation errors into the body", async () => {
-    handler = (_req, res) =>
+    scripted.respond = (_req, res) =>
       json(res, 400, { enable_hw_sync: ["Hardware sync is only supported for Linux based image deploys."] });
     const error = await client()
       .post("machines/abc/", "deploy")
@@ -197,7 +179,7 @@ describe("ApiClient against a local server", () => {
 
   test("learns clock skew from a 401's Date header", async () => {
     const serverNow = new Date(Date.now() + 3600_000);
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       res.writeHead(401, { date: serverNow.toUTCString(), "content-type": "text/plain" });
       res.end("Authorization Error: 'Expired timestamp'");
     };
@@ -208,10 +190,7 @@ describe("ApiClient against a local server", () => {
   });
 
   test("an unreachable region is a network error, retried for GET", async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await closedPort();
     let retries = 0;
     const api = new ApiClient({
       url: `http://127.0.0.1:${port}/MAAS/`,
@@ -229,7 +208,7 @@ describe("ApiClient against a local server", () => {
   });
 
   test("a server that never answers times out", async () => {
-    handler = () => undefined;
+    scripted.respond = () => undefined;
     const api = new ApiClient({ url: base, credentials, retry: { retries: 0 }, timeoutMs: 200 });
     await expect(api.get("slow/")).rejects.toMatchObject({ code: "HWS_TIMEOUT" });
   });
@@ -238,7 +217,7 @@ describe("ApiClient against a local server", () => {
   const binary = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) % 256);
 
   test("responseType bytes returns the body byte for byte, unparsed", async () => {
-    handler = (_req, res) => {
+    scripted.respond = (_req, res) => {
       res.writeHead(200, { "content-type": "application/x-tar" });
       res.end(binary);
     };
@@ -253,7 +232,7 @@ describe("ApiClient against a local server", () => {
   });
 
   test("responseType bytes still decodes an error body into the ApiError", async () => {
-    handler = (_req, res) => json(res, 404, { detail: "no scripts" });
+    scripted.respond = (_req, res) => json(res, 404, { detail: "no scripts" });
     await expect(
       client().request({
         method: "GET",
@@ -264,8 +243,8 @@ describe("ApiClient against a local server", () => {
   });
 
   test("describe/ is fetched without a signature when asked", async () => {
-    handler = (_req, res) => json(res, 200, { doc: "MAAS API" });
+    scripted.respond = (_req, res) => json(res, 200, { doc: "MAAS API" });
     await client().request({ method: "GET", path: "describe/", anonymous: true });
-    expect(seen[0]!.headers.authorization).toBeUndefined();
+    expect(seen()[0]!.headers.authorization).toBeUndefined();
   });
 });

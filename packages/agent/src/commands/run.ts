@@ -1,3 +1,4 @@
+import type { RetryPolicy } from "@hwsync/shared/client";
 import { ErrorCode, HwsError, isHwsError } from "@hwsync/shared/errors";
 import { parseTimeSpan } from "@hwsync/shared/time-span";
 import { canonicalJson, contentHash } from "@hwsync/shared/wire/push";
@@ -7,7 +8,6 @@ import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import type { Logger } from "../log.ts";
 import { type PushMode, type PushOutcome, pushInventory } from "../push.ts";
 import { storableText } from "../redact.ts";
-import type { RetryPolicy } from "../retry.ts";
 import { type RunState, Spool } from "../spool.ts";
 import type { CommandContext } from "./context.ts";
 

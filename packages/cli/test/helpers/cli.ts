@@ -25,6 +25,16 @@ export function cliEnv(configDir: string, env: Env = {}): Env {
   return { NO_COLOR: "1", MAAS_HWSYNC_RETRIES: "0", ...env, MAAS_HWSYNC_CONFIG_DIR: configDir };
 }
 
+/** `admin machine deploy SYSTEM_ID FLAGS…`: the command the tests run most, as a user types it. */
+export function deployArgv(systemId: string, ...flags: string[]): string[] {
+  return ["admin", "machine", "deploy", systemId, ...flags];
+}
+
+/** `admin maas set-config name=NAME value=VALUE`. */
+export function setConfigArgv(name: string, value: string): string[] {
+  return ["admin", "maas", "set-config", `name=${name}`, `value=${value}`];
+}
+
 /** A fresh config dir; the caller removes it (`removeDir`). */
 export function makeConfigDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "maas-cli-test-"));
