@@ -4,9 +4,15 @@ import { requireAdmin, requireUser } from "../auth.ts";
 import { formFields, queryFields, requestOp } from "../body.ts";
 import type { AppDeps } from "../deps.ts";
 import { regionError } from "../errors.ts";
+import { resolveMachineFilter } from "../services/machine-filter.ts";
 import { LIST_BATCH, machinesJsonText, machinesToJson, machineToJson } from "../services/machine-json.ts";
 import { createMachine, listVisibleMachines } from "../services/machines.ts";
-import { machineFilterFromQuery, newMachineInputFromForm } from "./forms/machines.ts";
+import {
+  filterParamsFromQuery,
+  LIST_EXTENSIONS,
+  newMachineInputFromForm,
+  syncUnhealthyFromQuery,
+} from "./forms/machines.ts";
 
 export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppDeps): void {
   app.get("/MAAS/api/2.0/machines/", async (request, reply) => {
@@ -16,7 +22,10 @@ export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppD
     const user = requireUser(request);
     if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const now = clock.now();
-    const rows = await listVisibleMachines(db, machineFilterFromQuery(queryFields(request), user, now));
+    const query = queryFields(request);
+    const syncUnhealthyAt = syncUnhealthyFromQuery(query, now);
+    const filter = await resolveMachineFilter(db, filterParamsFromQuery(query), user, LIST_EXTENSIONS);
+    const rows = await listVisibleMachines(db, { ...filter, syncUnhealthyAt });
     if (rows.length <= LIST_BATCH) return machinesToJson(db, rows, now);
     // A big fleet is streamed (same bytes as the serializer's): see machinesJsonText.
     // highWaterMark 1: one batch in hand while the client reads, not the default 16.
@@ -29,8 +38,8 @@ export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppD
     requireUser(request);
     const op = requestOp(request);
     if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
-    requireAdmin(request);
-    const row = await createMachine(db, newMachineInputFromForm(formFields(request)), clock);
+    const user = requireAdmin(request);
+    const row = await createMachine(db, newMachineInputFromForm(formFields(request)), clock, user);
     return machineToJson(db, row, clock.now());
   });
 }
