@@ -190,6 +190,8 @@ export interface MachineFilter {
   notSystemIds?: string[];
   notHostnames?: string[];
   notStatuses?: number[];
+  /** A second status condition ANDed with `statuses` (MAAS's simple_status). */
+  simpleStatuses?: number[];
   macAddresses?: string[];
   domains?: string[];
   notDomains?: string[];
@@ -233,6 +235,7 @@ export async function listMachines(db: Db, filter: MachineFilter = {}): Promise<
   list(filter.notSystemIds, (p) => `NOT m.system_id = ANY(${p}::text[])`);
   list(filter.notHostnames, (p) => `NOT m.hostname = ANY(${p}::text[])`);
   list(filter.notStatuses, (p) => `NOT m.status = ANY(${p}::int[])`);
+  list(filter.simpleStatuses, (p) => `m.status = ANY(${p}::int[])`);
   list(
     filter.macAddresses,
     (p) =>

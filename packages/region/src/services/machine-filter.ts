@@ -118,7 +118,7 @@ function expandArchitecture(value: string): string[] | undefined {
 class FilterErrors {
   readonly fields: Record<string, string[]> = {};
   add(field: string, message: string): void {
-    (this.fields[field] ??= []).push(message);
+    this.fields[field] = [...(this.fields[field] ?? []), message];
   }
   get empty(): boolean {
     return Object.keys(this.fields).length === 0;
@@ -170,6 +170,15 @@ const unsupported =
       `This region does not model ${what}, so it cannot filter on '${name}'. Filter on tags, zone, pool or hardware fields instead.`,
     );
 
+const statuses =
+  (key: "statuses" | "notStatuses"): Parser =>
+  (values, filter, errors, name) => {
+    const parsed = values.map(parseStatus);
+    const bad = values.find((_value, i) => parsed[i] === undefined);
+    if (bad !== undefined) errors.add(name, invalidChoice(bad));
+    else filter[key] = [...(filter[key] ?? []), ...(parsed as number[])];
+  };
+
 const PARSERS: Record<string, Parser> = {
   id: passThrough("systemIds"),
   not_id: passThrough("notSystemIds"),
@@ -189,23 +198,10 @@ const PARSERS: Record<string, Parser> = {
     if (bad.length > 0) errors.add(name, `Invalid MAC address(es): ${bad.join(", ")}`);
     else filter.macAddresses = values.map((value) => value.trim().toLowerCase().replaceAll("-", ":"));
   },
-  status: (values, filter, errors, name) => {
-    for (const value of values) {
-      const status = parseStatus(value);
-      if (status === undefined) errors.add(name, invalidChoice(value));
-      else (filter.statuses ??= []).push(status);
-    }
-  },
-  not_status: (values, filter, errors, name) => {
-    for (const value of values) {
-      const status = parseStatus(value);
-      if (status === undefined) errors.add(name, invalidChoice(value));
-      else (filter.notStatuses ??= []).push(status);
-    }
-  },
+  status: statuses("statuses"),
+  not_status: statuses("notStatuses"),
   simple_status: choice([...Object.keys(SIMPLE_STATUSES), "other"], (chosen, filter) => {
-    filter.statuses = [...(filter.statuses ?? []), ...simpleStatuses(chosen)];
-    if (filter.statuses.length === 0) filter.matchNothing = true;
+    filter.simpleStatuses = simpleStatuses(chosen);
   }),
   not_simple_status: choice([...Object.keys(SIMPLE_STATUSES), "other"], (chosen, filter) => {
     filter.notStatuses = [...(filter.notStatuses ?? []), ...simpleStatuses(chosen)];
