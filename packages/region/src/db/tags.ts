@@ -120,12 +120,3 @@ export async function detachTagFromMachines(db: Db, tagId: number, machineIds: n
   );
   return rowCount;
 }
-
-/** The ids of the machines carrying the tag. */
-export async function machineIdsWithTag(db: Db, tagId: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
-    "SELECT machine_id AS id FROM machine_tags WHERE tag_id = $1 ORDER BY machine_id",
-    [tagId],
-  );
-  return rows.map((row) => row.id);
-}
