@@ -316,3 +316,20 @@ async function checkNamesExist(db: Db, filter: MachineFilter, errors: FilterErro
   );
   report("owner", missing(filter.owners, owners), (names) => `No such owner: '${names[0]}'.`);
 }
+
+/**
+ * The WebSocket `machine.list` filter, `{"filter": {"zone": ["lab"], "status": "deployed"}}`:
+ * each value a list or a single value, read as the REST list's parameters.
+ */
+export function filterParamsFromWs(filter: unknown): FilterParams {
+  if (filter === undefined || filter === null) return {};
+  if (typeof filter !== "object" || Array.isArray(filter)) {
+    throw regionError("HWS_VALIDATION_FAILED", { fields: { filter: ["The filter must be an object."] } });
+  }
+  const params: FilterParams = {};
+  for (const [name, value] of Object.entries(filter)) {
+    const values = Array.isArray(value) ? value : [value];
+    params[name] = values.filter((item) => item !== null && item !== undefined).map((item) => String(item));
+  }
+  return params;
+}
