@@ -123,6 +123,13 @@ export const RESOURCE_VERBS: readonly ResourceVerb[] = [
     load: async () => (await import("./commands/machines/read.ts")).machinesListCommand,
   },
   {
+    resource: "machines",
+    name: "register",
+    summary: "Register a machine that is already running, and print what to run on it",
+    usage: "[options] <hostname>",
+    load: async () => (await import("./commands/machines/register.ts")).registerCommand,
+  },
+  {
     resource: "maas",
     name: "get-config",
     summary: "Show a region setting, e.g. hardware_sync_interval",

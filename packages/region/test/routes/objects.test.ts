@@ -258,4 +258,49 @@ describe.each(ENGINES)("zones, pools, domains and tags on %s", (engine) => {
     const again = await apiFailure(t.admin.post("tags/", undefined, { name: dup }));
     expect([again.status, again.body]).toEqual([400, { name: ["Tag with this Name already exists."] }]);
   });
+
+  test("describe/ names the handlers python-libmaas binds, with the URL parameters it fills", async () => {
+    // libmaas binds a viscera class to the handler of its name + "Handler" and fills the path's
+    // {params} from the call's keyword arguments: Zone.read(name=…), ResourcePool.read(id=…).
+    const description = (await raw(t.region, { path: "/MAAS/api/2.0/describe/" })).json() as {
+      resources: Array<{
+        name: string;
+        auth: { path: string; params: string[]; actions: Array<{ name: string }> };
+      }>;
+    };
+    const handler = (name: string) => description.resources.find((resource) => resource.name === name)?.auth;
+    const expected: Array<[string, string, string[], string[]]> = [
+      ["ZonesHandler", "/MAAS/api/2.0/zones/", [], ["read", "create"]],
+      ["ZoneHandler", "/MAAS/api/2.0/zones/{name}/", ["name"], ["read", "update", "delete"]],
+      ["ResourcePoolsHandler", "/MAAS/api/2.0/resourcepools/", [], ["read", "create"]],
+      ["ResourcePoolHandler", "/MAAS/api/2.0/resourcepool/{id}/", ["id"], ["read", "update", "delete"]],
+      ["DomainsHandler", "/MAAS/api/2.0/domains/", [], ["read"]],
+      ["DomainHandler", "/MAAS/api/2.0/domains/{id}/", ["id"], ["read"]],
+      ["TagsHandler", "/MAAS/api/2.0/tags/", [], ["read", "create"]],
+      [
+        "TagHandler",
+        "/MAAS/api/2.0/tags/{name}/",
+        ["name"],
+        ["read", "update", "delete", "update_nodes", "machines"],
+      ],
+      ["InterfacesHandler", "/MAAS/api/2.0/nodes/{system_id}/interfaces/", ["system_id"], ["read"]],
+      ["InterfaceHandler", "/MAAS/api/2.0/nodes/{system_id}/interfaces/{id}/", ["system_id", "id"], ["read"]],
+      ["BlockDevicesHandler", "/MAAS/api/2.0/nodes/{system_id}/blockdevices/", ["system_id"], ["read"]],
+      [
+        "BlockDeviceHandler",
+        "/MAAS/api/2.0/nodes/{system_id}/blockdevices/{id}/",
+        ["system_id", "id"],
+        ["read"],
+      ],
+    ];
+    for (const [name, path, params, actions] of expected) {
+      const found = handler(name);
+      expect(found, name).toMatchObject({ path, params });
+      expect(found!.actions.map((action) => action.name)).toEqual(expect.arrayContaining(actions));
+    }
+    const machine = handler("MachineHandler")!;
+    expect(machine.actions.map((action) => action.name)).toEqual(
+      expect.arrayContaining(["details", "power_parameters"]),
+    );
+  });
 });
