@@ -1,12 +1,12 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { requireAdmin, requireUser } from "../auth.ts";
-import { formFields, queryFields, requestOp } from "../body.ts";
+import { allValues, firstValue, formFields, queryFields, requestOp } from "../body.ts";
 import type { AppDeps } from "../deps.ts";
 import { regionError } from "../errors.ts";
 import { resolveMachineFilter } from "../services/machine-filter.ts";
 import { LIST_BATCH, machinesJsonText, machinesToJson, machineToJson } from "../services/machine-json.ts";
-import { createMachine, listVisibleMachines } from "../services/machines.ts";
+import { createMachine, listVisibleMachines, setZone } from "../services/machines.ts";
 import {
   filterParamsFromQuery,
   LIST_EXTENSIONS,
@@ -33,10 +33,16 @@ export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppD
     return reply.type("application/json").send(body);
   });
 
-  app.post("/MAAS/api/2.0/machines/", async (request) => {
+  app.post("/MAAS/api/2.0/machines/", async (request, reply) => {
     if (request.principal === null) throw regionError("HWS_UNAUTHORIZED");
     requireUser(request);
     const op = requestOp(request);
+    if (op === "set_zone") {
+      requireAdmin(request);
+      const form = formFields(request);
+      await setZone(db, firstValue(form, "zone"), allValues(form, "nodes"));
+      return reply.code(204).send();
+    }
     if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "POST", op });
     const user = requireAdmin(request);
     const row = await createMachine(db, newMachineInputFromForm(formFields(request)), clock, user);

@@ -109,6 +109,10 @@ const RESOURCES: ResourceSpec[] = [
             },
           ],
         ),
+        op("POST", "set_zone", "Assign nodes to a zone", "Moves machines into a zone (admin only).", [
+          { name: "zone", required: true, doc: "The zone's name." },
+          { name: "nodes", required: true, doc: "The system_id of a machine to move (repeatable)." },
+        ]),
       ],
     },
   },

@@ -265,3 +265,35 @@ export async function machineToken(db: Db, systemId: string): Promise<TokenTripl
   if (!row) throw regionError("HWS_MACHINE_NOT_FOUND");
   return getMachineToken(db, row.id);
 }
+
+/**
+ * `POST machines/?op=set_zone` (MAAS's NodesHandler.set_zone): moves machines into a zone. The
+ * zone must exist; unknown system_ids are refused before anything moves.
+ */
+export async function setZone(db: Db, zoneName: string | undefined, systemIds: string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const zone = zoneName ? await getNamedObject(tx, ZONES, { name: zoneName }) : null;
+    if (!zone) {
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: {
+          zone: [
+            zoneName
+              ? "Select a valid choice. That choice is not one of the available choices."
+              : "This field is required.",
+          ],
+        },
+      });
+    }
+    const rows = await listMachines(tx, { systemIds });
+    const unknown = [...new Set(systemIds)].filter((id) => !rows.some((row) => row.systemId === id));
+    if (unknown.length > 0) {
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: { system_id: [`Unknown machine(s): ${unknown.sort().join(", ")}.`] },
+      });
+    }
+    for (const row of rows) {
+      await updateMachine(tx, row.id, { zoneId: zone.id });
+      await notifyMachineChanged(tx, row.systemId);
+    }
+  });
+}

@@ -102,6 +102,49 @@ describe.each(ENGINES)("zones, pools, domains and tags on %s", (engine) => {
     expect([keep.status, keep.text]).toEqual([400, "This zone is the default zone, it cannot be deleted."]);
   });
 
+  test("machines set_zone moves machines (MAAS CLI: machines set-zone zone=… nodes=…)", async () => {
+    const name = uniqueName("row").replace(/_/g, "-");
+    await cli("POST", "zones/", [["name", name]]);
+    const a = await addMachine(t);
+    const b = await addMachine(t);
+    const moved = await cli(
+      "POST",
+      "machines/",
+      [
+        ["zone", name],
+        ["nodes", a.system_id],
+        ["nodes", b.system_id],
+      ],
+      "set_zone",
+    );
+    expect([moved.status, moved.text]).toEqual([204, ""]);
+    const { body } = await t.admin.get<Json[]>("machines/", undefined, { zone: name });
+    expect(body.map((machine) => machine.system_id).sort()).toEqual([a.system_id, b.system_id].sort());
+    const missing = await cli(
+      "POST",
+      "machines/",
+      [
+        ["zone", "nosuch"],
+        ["nodes", a.system_id],
+      ],
+      "set_zone",
+    );
+    expect([missing.status, missing.json()]).toEqual([
+      400,
+      { zone: ["Select a valid choice. That choice is not one of the available choices."] },
+    ]);
+    const unknown = await cli(
+      "POST",
+      "machines/",
+      [
+        ["zone", name],
+        ["nodes", "zzzzzz"],
+      ],
+      "set_zone",
+    );
+    expect([unknown.status, unknown.json()]).toEqual([400, { system_id: ["Unknown machine(s): zzzzzz."] }]);
+  });
+
   test("only admins change zones and pools; anyone reads them", async () => {
     expect((await t.user.get<Json[]>("zones/")).body.length).toBeGreaterThan(0);
     const error = await apiFailure(t.user.post("zones/", undefined, { name: uniqueName("z") }));
