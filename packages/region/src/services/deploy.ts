@@ -26,6 +26,8 @@ export interface DeployOptions {
   /** Decoded user data. */
   userData?: string | null;
   comment?: string;
+  /** MAAS's agent_name (Juju names its machines with it); the list filters on it. */
+  agentName?: string;
 }
 
 export interface LifecycleContext {
@@ -78,6 +80,7 @@ export async function deployMachine(
       // MAAS sets last_sync when deployment ends; with deployImmediately that is now.
       lastSync: context.deployImmediately && options.enableHwSync ? now : null,
       userData: options.userData ?? null,
+      agentName: options.agentName ?? "",
     });
     await getOrCreateMachineToken(tx, row.id);
     const sync = options.enableHwSync ? ` with hardware sync every ${syncInterval} s` : "";

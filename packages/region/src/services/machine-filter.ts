@@ -16,8 +16,11 @@ import { ARCHITECTURES } from "./machines.ts";
 // exist is a 400 naming it. Never a silent "every machine": a script that releases "the machines
 // in zone lab" must not get the whole fleet because the filter was ignored.
 
-/** Parameter name → its values, in request order (query string or WebSocket filter). */
-export type FilterParams = Record<string, string[]>;
+/**
+ * Parameter name → its values, in request order (query string or WebSocket filter). A Map, so
+ * that a parameter named `__proto__` or `constructor` is a parameter like any other.
+ */
+export type FilterParams = Map<string, string[]>;
 
 // Parameters that are not filters: MAAS drops these before validating, and OAuth may travel in
 // the query string.
@@ -116,12 +119,16 @@ function expandArchitecture(value: string): string[] | undefined {
 }
 
 class FilterErrors {
-  readonly fields: Record<string, string[]> = {};
+  private readonly byField = new Map<string, string[]>();
   add(field: string, message: string): void {
-    this.fields[field] = [...(this.fields[field] ?? []), message];
+    this.byField.set(field, [...(this.byField.get(field) ?? []), message]);
   }
   get empty(): boolean {
-    return Object.keys(this.fields).length === 0;
+    return this.byField.size === 0;
+  }
+  /** As MAAS's body: `{"field": ["message"]}` (own properties, whatever the field's name). */
+  get fields(): Record<string, string[]> {
+    return Object.fromEntries(this.byField);
   }
 }
 
@@ -271,7 +278,7 @@ export async function resolveMachineFilter(
 ): Promise<MachineFilter> {
   const filter: MachineFilter = { visibleToUserId: user.isSuperuser ? undefined : user.id };
   const errors = new FilterErrors();
-  for (const [name, values] of Object.entries(params)) {
+  for (const [name, values] of params) {
     if (IGNORED.has(name) || name.startsWith("oauth_") || extensions.includes(name)) continue;
     const parse = Object.hasOwn(PARSERS, name) ? PARSERS[name] : undefined;
     if (!parse) errors.add(name, "No such constraint.");
@@ -322,14 +329,17 @@ async function checkNamesExist(db: Db, filter: MachineFilter, errors: FilterErro
  * each value a list or a single value, read as the REST list's parameters.
  */
 export function filterParamsFromWs(filter: unknown): FilterParams {
-  if (filter === undefined || filter === null) return {};
+  const params: FilterParams = new Map();
+  if (filter === undefined || filter === null) return params;
   if (typeof filter !== "object" || Array.isArray(filter)) {
     throw regionError("HWS_VALIDATION_FAILED", { fields: { filter: ["The filter must be an object."] } });
   }
-  const params: FilterParams = {};
   for (const [name, value] of Object.entries(filter)) {
     const values = Array.isArray(value) ? value : [value];
-    params[name] = values.filter((item) => item !== null && item !== undefined).map((item) => String(item));
+    params.set(
+      name,
+      values.filter((item) => item !== null && item !== undefined).map((item) => String(item)),
+    );
   }
   return params;
 }

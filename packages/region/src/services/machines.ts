@@ -244,6 +244,7 @@ export async function releaseMachine(
       osystem: "",
       distroSeries: "",
       userData: null,
+      agentName: "",
     });
     await deleteMachineTokens(tx, row.id);
     await dropVirtualDevices(tx, row.id, clock.now());

@@ -53,6 +53,10 @@ describe.each(ENGINES)("machines read filters on %s", (engine) => {
     const response = await raw(t.region, { path: "/MAAS/api/2.0/machines/?zonee=lab", key: t.adminKey });
     expect([response.status, response.json()]).toEqual([400, { zonee: ["No such constraint."] }]);
     expect(response.headers.get("content-type")).toBe("application/json");
+    for (const name of ["__proto__", "constructor", "toString"]) {
+      const hostile = await raw(t.region, { path: `/MAAS/api/2.0/machines/?${name}=x`, key: t.adminKey });
+      expect([hostile.status, hostile.json()]).toEqual([400, { [name]: ["No such constraint."] }]);
+    }
   });
 
   test("zone and not_in_zone; a zone that does not exist is MAAS's 400", async () => {
@@ -149,6 +153,19 @@ describe.each(ENGINES)("machines read filters on %s", (engine) => {
     expect(await list([["not_domain", "maas"]])).toEqual([]);
     expect(await list([["agent_name", "juju"]])).toEqual([]);
     expect(await list([["not_agent_name", "juju"]])).toEqual(all);
+  });
+
+  test("agent_name is what deploy was given (Juju lists its machines by it); release clears it", async () => {
+    const machine = await addMachine(t);
+    all.push(machine.system_id);
+    try {
+      await t.admin.post(`machines/${machine.system_id}/`, "deploy", { agent_name: "juju-model-1" });
+      expect(await list([["agent_name", "juju-model-1"]])).toEqual([machine.system_id]);
+      await t.admin.post(`machines/${machine.system_id}/`, "release");
+      expect(await list([["agent_name", "juju-model-1"]])).toEqual([]);
+    } finally {
+      all.pop();
+    }
   });
 
   test("cpu_count, mem and cpu_speed are minimums; a non-number is MAAS's 400", async () => {

@@ -35,9 +35,8 @@ export const LIST_EXTENSIONS = ["sync_unhealthy"] as const;
 
 /** The list's query as parameter → values, what resolveMachineFilter checks. */
 export function filterParamsFromQuery(query: FormBody): FilterParams {
-  const params: FilterParams = {};
-  for (const name of Object.keys(query)) params[name] = allValues(query, name);
-  return params;
+  // Object.keys: own keys only, `__proto__` included when the query parser made it an own key.
+  return new Map(Object.keys(query).map((name) => [name, allValues(query, name)]));
 }
 
 /** `sync_unhealthy=true`: only hw-sync machines unhealthy at `now`. */
