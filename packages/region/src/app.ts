@@ -16,6 +16,7 @@ import { registerMaasRoutes } from "./routes/maas.ts";
 import { registerMachineRoutes } from "./routes/machine.ts";
 import { registerMachinesRoutes } from "./routes/machines.ts";
 import { registerMetadataRoutes } from "./routes/metadata.ts";
+import { registerNodesRoutes } from "./routes/nodes.ts";
 import { registerPoolsRoutes } from "./routes/pools.ts";
 import { registerTagsRoutes } from "./routes/tags.ts";
 import { registerUsersRoutes } from "./routes/users.ts";
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, deps);
   registerMachinesRoutes(app, deps);
   registerMachineRoutes(app, deps);
+  registerNodesRoutes(app, deps);
   registerInterfacesRoutes(app, deps);
   registerBlockDevicesRoutes(app, deps);
   registerZonesRoutes(app, deps);

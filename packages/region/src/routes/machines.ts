@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { requireAdmin, requireUser } from "../auth.ts";
 import { allValues, firstValue, formFields, queryFields, requestOp } from "../body.ts";
 import type { AppDeps } from "../deps.ts";
@@ -14,10 +14,13 @@ import {
   syncUnhealthyFromQuery,
 } from "./forms/machines.ts";
 
-export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppDeps): void {
-  app.get("/MAAS/api/2.0/machines/", async (request, reply) => {
+/**
+ * `GET machines/` (and `GET nodes/`: every node here is a machine) with MAAS's filters. MAAS has
+ * anonymous handlers for both, so an unsigned list is a 400, not a 401.
+ */
+export function listMachinesRoute({ db, clock }: Pick<AppDeps, "db" | "clock">) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const op = requestOp(request);
-    // MAAS has an anonymous machines handler, so an unsigned list is a 400, not a 401.
     if (request.principal === null) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
     const user = requireUser(request);
     if (op !== undefined) throw regionError("HWS_UNRECOGNISED_SIGNATURE", { method: "GET", op });
@@ -31,7 +34,11 @@ export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppD
     // highWaterMark 1: one batch in hand while the client reads, not the default 16.
     const body = Readable.from(machinesJsonText(db, rows, now), { highWaterMark: 1 });
     return reply.type("application/json").send(body);
-  });
+  };
+}
+
+export function registerMachinesRoutes(app: FastifyInstance, { db, clock }: AppDeps): void {
+  app.get("/MAAS/api/2.0/machines/", listMachinesRoute({ db, clock }));
 
   app.post("/MAAS/api/2.0/machines/", async (request, reply) => {
     if (request.principal === null) throw regionError("HWS_UNAUTHORIZED");

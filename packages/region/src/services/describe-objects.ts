@@ -30,6 +30,54 @@ const collection = (
 });
 
 export const OBJECT_RESOURCES: ResourceSpec[] = [
+  {
+    anon: null,
+    auth: {
+      name: "NodesHandler",
+      doc: "Manage the collection of all the nodes in the MAAS.",
+      path: `${API}/nodes/`,
+      params: [],
+      actions: [
+        crud(
+          "GET",
+          "List Nodes visible to the user",
+          "Lists nodes (every node here is a machine); the filters of machines read.",
+          [
+            { name: "id", doc: "Only nodes with this system_id (repeatable)." },
+            { name: "hostname", doc: "Only nodes with this hostname (repeatable)." },
+            { name: "zone", doc: "Only nodes in this zone." },
+            { name: "pool", doc: "Only nodes in this resource pool." },
+            { name: "tags", doc: "Only nodes carrying every one of these tags." },
+            { name: "status", doc: "Only nodes in this status." },
+          ],
+        ),
+      ],
+    },
+  },
+  {
+    anon: null,
+    auth: {
+      name: "NodeHandler",
+      doc: "Manage an individual Node.",
+      path: `${API}/nodes/{system_id}/`,
+      params: ["system_id"],
+      actions: [
+        crud("GET", "Read a node", "Reads a node with the given system_id."),
+        op(
+          "GET",
+          "details",
+          "Get system details",
+          "Returns the node's lshw and LLDP outputs as BSON {lldp, lshw}.",
+        ),
+        op(
+          "GET",
+          "power_parameters",
+          "Get power parameters",
+          "Returns the node's power parameters (admin only).",
+        ),
+      ],
+    },
+  },
   collection(
     "ZonesHandler",
     "Zones",

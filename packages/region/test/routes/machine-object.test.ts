@@ -268,6 +268,26 @@ describe.each(ENGINES)("the machine object and its sub-resources on %s", (engine
     expect(after.lldp).toBeNull();
   });
 
+  test("nodes/ and nodes/{id}/ answer as the machine handlers (every node is a machine)", async () => {
+    const machine = await addMachine(t);
+    const listed = (await get(`/MAAS/api/2.0/nodes/?id=${machine.system_id}`)).json() as Json[];
+    expect(listed.map((node) => node.system_id)).toEqual([machine.system_id]);
+    const node = await get(`/MAAS/api/2.0/nodes/${machine.system_id}/`);
+    expect(node.json()).toEqual((await get(`/MAAS/api/2.0/machines/${machine.system_id}/`)).json());
+    expect(
+      BSON.deserialize((await get(`/MAAS/api/2.0/nodes/${machine.system_id}/?op=details`)).body),
+    ).toEqual({
+      lldp: null,
+      lshw: null,
+    });
+    const missing = await get("/MAAS/api/2.0/nodes/zzzzzz/");
+    expect([missing.status, missing.text]).toEqual([404, "No Node matches the given query."]);
+    const unknown = await get("/MAAS/api/2.0/nodes/?colour=red");
+    expect([unknown.status, unknown.json()]).toEqual([400, { colour: ["No such constraint."] }]);
+    const unsigned = await raw(t.region, { path: "/MAAS/api/2.0/nodes/" });
+    expect([unsigned.status, unsigned.text]).toEqual([400, "Unrecognised signature: method=GET op=None"]);
+  });
+
   test("op=power_parameters: {} for manual power, admins only", async () => {
     const machine = await addMachine(t);
     const admin = await get(`/MAAS/api/2.0/machines/${machine.system_id}/?op=power_parameters`);

@@ -67,6 +67,8 @@ describe.each(ENGINES)("version and describe on %s", (engine) => {
         "machines",
         "users",
         "version",
+        "nodes",
+        "node",
         "zones",
         "zone",
         "resource-pools",
