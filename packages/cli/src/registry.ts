@@ -109,6 +109,13 @@ export const RESOURCE_VERBS: readonly ResourceVerb[] = [
     load: async () => (await import("./commands/machine/hardware-history.ts")).hardwareHistoryCommand,
   },
   {
+    resource: "machine",
+    name: "details",
+    summary: "Show the lshw and LLDP output a machine reported (MAAS's BSON, decoded)",
+    usage: "<system_id>",
+    load: async () => (await import("./commands/machine/details.ts")).detailsCommand,
+  },
+  {
     resource: "machines",
     name: "read",
     summary: "List machines with hardware-sync state and health",

@@ -1,7 +1,7 @@
 // `machines register`, the list filters and the generic MAAS commands for zones, tags, interfaces
 // and power parameters, run in-process against the real region (PGlite on 127.0.0.1).
 import { parseMachineCredentials } from "@hwsync/shared";
-import { startRegion, type TestRegion } from "@hwsync/testkit";
+import { signal, startRegion, type TestRegion } from "@hwsync/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { maasRoot } from "../../../src/commands/machines/register.ts";
 import { type CliResult, makeConfigDir, removeDir, runCli } from "../../helpers/cli.ts";
@@ -119,5 +119,34 @@ describe("MAAS's commands for zones, tags, interfaces and filters", () => {
     expect(await json(["admin", "resource-pool", "read", "0"])).toMatchObject({ name: "default" });
     expect((await json(["admin", "domains", "read"]))[0]).toMatchObject({ name: "maas", is_default: true });
     expect(await json(["admin", "machine", "power-parameters", registration.system_id])).toEqual({});
+  });
+
+  test("machine details decodes MAAS's BSON: null until the machine reports lshw, then its XML", async () => {
+    const registration = await json(["admin", "machines", "register", "bson-01"]);
+    expect(await json(["admin", "machine", "details", registration.system_id])).toEqual({
+      lldp: null,
+      lshw: null,
+    });
+    const maasCreds = registration.credentials.reporting.maas;
+    const lshw = '<?xml version="1.0"?><list><node id="bson-01"/></list>';
+    const reply = await signal(
+      region,
+      {
+        consumerKey: maasCreds.consumer_key,
+        tokenKey: maasCreds.token_key,
+        tokenSecret: maasCreds.token_secret,
+        consumerSecret: "",
+      },
+      [
+        ["status", "WORKING"],
+        ["name", "maas-lshw"],
+        ["exit_status", "0"],
+      ],
+      [["maas-lshw.out", Buffer.from(lshw)]],
+    );
+    expect(reply.status).toBe(200);
+    expect(await json(["admin", "machine", "details", registration.system_id])).toEqual({ lldp: null, lshw });
+    const table = await maas(["admin", "machine", "details", registration.system_id], { tty: true });
+    expect(table.stdout).toContain(`${lshw.length} bytes of XML`);
   });
 });
