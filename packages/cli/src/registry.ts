@@ -109,6 +109,13 @@ export const RESOURCE_VERBS: readonly ResourceVerb[] = [
     load: async () => (await import("./commands/machine/hardware-history.ts")).hardwareHistoryCommand,
   },
   {
+    resource: "machine",
+    name: "details",
+    summary: "Show the lshw and LLDP output a machine reported (MAAS's BSON, decoded)",
+    usage: "<system_id>",
+    load: async () => (await import("./commands/machine/details.ts")).detailsCommand,
+  },
+  {
     resource: "machines",
     name: "read",
     summary: "List machines with hardware-sync state and health",
@@ -121,6 +128,13 @@ export const RESOURCE_VERBS: readonly ResourceVerb[] = [
     summary: "Same as 'machines read' (fleet view)",
     usage: "[options] [filters...]",
     load: async () => (await import("./commands/machines/read.ts")).machinesListCommand,
+  },
+  {
+    resource: "machines",
+    name: "register",
+    summary: "Register a machine that is already running, and print what to run on it",
+    usage: "[options] <hostname>",
+    load: async () => (await import("./commands/machines/register.ts")).registerCommand,
   },
   {
     resource: "maas",

@@ -33,7 +33,7 @@ describe("maas __complete", () => {
     ],
     [
       ["--format", "json", "admin", "machines", ""],
-      ["is-registered", "list", "read"],
+      ["is-registered", "list", "read", "register"],
     ],
     [["nobody", ""], []],
   ])("completes %j", async (words, expected) => {

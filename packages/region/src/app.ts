@@ -6,17 +6,24 @@ import type { AppDeps, RegionConfig } from "./deps.ts";
 import { handleError, sendRegionError } from "./error-handler.ts";
 import { regionError } from "./errors.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
+import { registerBlockDevicesRoutes } from "./routes/blockdevices.ts";
 import { registerDescribeRoutes } from "./routes/describe.ts";
+import { registerDomainsRoutes } from "./routes/domains.ts";
 import { registerEventsRoutes } from "./routes/events.ts";
 import { registerHardwareSyncDownloadRoutes } from "./routes/hardware-sync-download.ts";
+import { registerInterfacesRoutes } from "./routes/interfaces.ts";
 import { registerMaasRoutes } from "./routes/maas.ts";
 import { registerMachineRoutes } from "./routes/machine.ts";
 import { registerMachinesRoutes } from "./routes/machines.ts";
 import { registerMetadataRoutes } from "./routes/metadata.ts";
+import { registerNodesRoutes } from "./routes/nodes.ts";
+import { registerPoolsRoutes } from "./routes/pools.ts";
+import { registerTagsRoutes } from "./routes/tags.ts";
 import { registerUsersRoutes } from "./routes/users.ts";
 import { registerVersionRoutes } from "./routes/version.ts";
 import { registerWebUi } from "./routes/web-ui.ts";
 import { registerWsRoutes } from "./routes/ws.ts";
+import { registerZonesRoutes } from "./routes/zones.ts";
 import { API_HASH } from "./services/describe.ts";
 
 // Forms and op=signal uploads (which carry the payload twice: .out and combined output) get
@@ -91,6 +98,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, deps);
   registerMachinesRoutes(app, deps);
   registerMachineRoutes(app, deps);
+  registerNodesRoutes(app, deps);
+  registerInterfacesRoutes(app, deps);
+  registerBlockDevicesRoutes(app, deps);
+  registerZonesRoutes(app, deps);
+  registerPoolsRoutes(app, deps);
+  registerDomainsRoutes(app, deps);
+  registerTagsRoutes(app, deps);
   registerMaasRoutes(app, deps);
   registerWsRoutes(app, deps);
   registerMetadataRoutes(app, deps);

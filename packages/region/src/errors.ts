@@ -109,7 +109,18 @@ export const REGION_ERRORS = {
   HWS_MACHINE_NOT_FOUND: { status: 404, message: () => "No Machine matches the given query." },
   HWS_NOT_FOUND: {
     status: 404,
-    message: (p: { model: "User" | "Token" }) => `No ${p.model} matches the given query.`,
+    message: (p: {
+      model:
+        | "User"
+        | "Token"
+        | "Zone"
+        | "ResourcePool"
+        | "Domain"
+        | "Tag"
+        | "Node"
+        | "Interface"
+        | "BlockDevice";
+    }) => `No ${p.model} matches the given query.`,
   },
   HWS_ROUTE_NOT_FOUND: {
     status: 404,
@@ -158,6 +169,11 @@ export const REGION_ERRORS = {
   HWS_MACHINE_NOT_RELEASABLE: {
     status: 409,
     message: (p: { status: string }) => `Machine cannot be released in its current state ('${p.status}').`,
+  },
+  HWS_TAG_DEFINITION_MISMATCH: {
+    status: 409,
+    message: (p: { supplied: string; current: string }) =>
+      `Definition supplied '${p.supplied}' doesn't match current definition '${p.current}'`,
   },
   HWS_MACHINE_TOKEN_MISSING: {
     status: 409,

@@ -27,6 +27,17 @@ export interface MachineRow {
   statusMessage: string | null;
   created: Date;
   updated: Date;
+  /** Migration 003: the zone, pool and domain the machine is in (joined). */
+  zoneId: number;
+  zoneName: string;
+  zoneDescription: string;
+  poolId: number;
+  poolName: string;
+  poolDescription: string;
+  domainId: number;
+  domainName: string;
+  agentName: string;
+  description: string;
 }
 
 /** The columns a patch may set, by MachineRow field name. */
@@ -50,6 +61,10 @@ const WRITABLE = {
   systemInfo: "system_info",
   userData: "user_data",
   statusMessage: "status_message",
+  zoneId: "zone_id",
+  poolId: "pool_id",
+  agentName: "agent_name",
+  description: "description",
 } as const;
 
 export type MachinePatch = Partial<Pick<MachineRow, keyof typeof WRITABLE>>;
@@ -76,8 +91,12 @@ const MACHINE_SELECT = `SELECT m.id, m.system_id AS "systemId", m.hostname, m.st
        m.last_sync AS "lastSync", m.hardware_hash AS "hardwareHash", m.cpu_count AS "cpuCount",
        m.cpu_model AS "cpuModel", m.cpu_speed AS "cpuSpeed", m.memory, m.hardware_uuid AS "hardwareUuid",
        m.system_info AS "systemInfo", m.user_data AS "userData", m.status_message AS "statusMessage",
-       m.created, m.updated
-  FROM machines m LEFT JOIN users u ON u.id = m.owner_id`;
+       m.created, m.updated, m.zone_id AS "zoneId", z.name AS "zoneName", z.description AS "zoneDescription",
+       m.pool_id AS "poolId", p.name AS "poolName", p.description AS "poolDescription",
+       m.domain_id AS "domainId", d.name AS "domainName", m.agent_name AS "agentName", m.description
+  FROM machines m LEFT JOIN users u ON u.id = m.owner_id
+       JOIN zones z ON z.id = m.zone_id JOIN resource_pools p ON p.id = m.pool_id
+       JOIN domains d ON d.id = m.domain_id`;
 
 /**
  * One machine by system_id. `forUpdate` locks the row until the transaction ends, so a sync,
@@ -163,10 +182,41 @@ export async function findUsedMacs(db: Db, macs: string[]): Promise<string[]> {
   return rows.map((row) => row.mac);
 }
 
+/** Each list narrows the result; an empty or missing list does not filter. */
 export interface MachineFilter {
   systemIds?: string[];
   hostnames?: string[];
   statuses?: number[];
+  notSystemIds?: string[];
+  notHostnames?: string[];
+  notStatuses?: number[];
+  /** A second status condition ANDed with `statuses` (MAAS's simple_status). */
+  simpleStatuses?: number[];
+  macAddresses?: string[];
+  domains?: string[];
+  notDomains?: string[];
+  agentNames?: string[];
+  notAgentNames?: string[];
+  architectures?: string[];
+  notArchitectures?: string[];
+  zones?: string[];
+  notZones?: string[];
+  pools?: string[];
+  notPools?: string[];
+  /** Machines carrying every one of these tags. */
+  allTags?: string[];
+  /** Machines carrying none of these tags. */
+  noTags?: string[];
+  owners?: string[];
+  notOwners?: string[];
+  minCpuCount?: number;
+  minCpuSpeed?: number;
+  /** MiB. */
+  minMemory?: number;
+  /** Machines with an interface at least this fast (Mbit/s). */
+  minLinkSpeed?: number;
+  /** Set: nothing matches (a filter on something this region has none of, e.g. a pod). */
+  matchNothing?: boolean;
   /** Only hw-sync machines that are unhealthy at this instant (never synced, or overdue). */
   syncUnhealthyAt?: Date;
   /** Non-admins see machines they own and unowned ones. */
@@ -179,6 +229,53 @@ export async function listMachines(db: Db, filter: MachineFilter = {}): Promise<
   if (filter.systemIds?.length) where.push(`m.system_id = ANY($${params.push(filter.systemIds)}::text[])`);
   if (filter.hostnames?.length) where.push(`m.hostname = ANY($${params.push(filter.hostnames)}::text[])`);
   if (filter.statuses?.length) where.push(`m.status = ANY($${params.push(filter.statuses)}::int[])`);
+  const list = (values: unknown[] | undefined, sql: (placeholder: string) => string) => {
+    if (values?.length) where.push(sql(`$${params.push(values)}`));
+  };
+  list(filter.notSystemIds, (p) => `NOT m.system_id = ANY(${p}::text[])`);
+  list(filter.notHostnames, (p) => `NOT m.hostname = ANY(${p}::text[])`);
+  list(filter.notStatuses, (p) => `NOT m.status = ANY(${p}::int[])`);
+  list(filter.simpleStatuses, (p) => `m.status = ANY(${p}::int[])`);
+  list(
+    filter.macAddresses,
+    (p) =>
+      `EXISTS (SELECT 1 FROM interfaces i WHERE i.machine_id = m.id AND i.mac_address = ANY(${p}::text[]))`,
+  );
+  list(filter.domains, (p) => `d.name = ANY(${p}::text[])`);
+  list(filter.notDomains, (p) => `NOT d.name = ANY(${p}::text[])`);
+  list(filter.agentNames, (p) => `m.agent_name = ANY(${p}::text[])`);
+  list(filter.notAgentNames, (p) => `NOT m.agent_name = ANY(${p}::text[])`);
+  list(filter.architectures, (p) => `m.architecture = ANY(${p}::text[])`);
+  list(filter.notArchitectures, (p) => `NOT m.architecture = ANY(${p}::text[])`);
+  list(filter.zones, (p) => `z.name = ANY(${p}::text[])`);
+  list(filter.notZones, (p) => `NOT z.name = ANY(${p}::text[])`);
+  list(filter.pools, (p) => `p.name = ANY(${p}::text[])`);
+  list(filter.notPools, (p) => `NOT p.name = ANY(${p}::text[])`);
+  list(
+    filter.allTags,
+    (p) => `(SELECT count(DISTINCT t.name) FROM machine_tags mt JOIN tags t ON t.id = mt.tag_id
+              WHERE mt.machine_id = m.id AND t.name = ANY(${p}::text[])) = cardinality(${p}::text[])`,
+  );
+  list(
+    filter.noTags,
+    (p) => `NOT EXISTS (SELECT 1 FROM machine_tags mt JOIN tags t ON t.id = mt.tag_id
+                         WHERE mt.machine_id = m.id AND t.name = ANY(${p}::text[]))`,
+  );
+  list(filter.owners, (p) => `u.username = ANY(${p}::text[])`);
+  // MAAS excludes by owner__username: unowned machines stay.
+  list(filter.notOwners, (p) => `(u.username IS NULL OR NOT u.username = ANY(${p}::text[]))`);
+  const atLeast = (value: number | undefined, column: string) => {
+    if (value !== undefined) where.push(`${column} >= $${params.push(value)}`);
+  };
+  atLeast(filter.minCpuCount, "m.cpu_count");
+  atLeast(filter.minCpuSpeed, "m.cpu_speed");
+  atLeast(filter.minMemory, "m.memory");
+  if (filter.minLinkSpeed !== undefined) {
+    where.push(
+      `EXISTS (SELECT 1 FROM interfaces i WHERE i.machine_id = m.id AND i.link_speed >= $${params.push(filter.minLinkSpeed)})`,
+    );
+  }
+  if (filter.matchNothing) where.push("false");
   if (filter.syncUnhealthyAt) {
     // sync_deadline is kept by a trigger (migration 001) and indexed where enable_hw_sync.
     const at = params.push(filter.syncUnhealthyAt);

@@ -62,3 +62,18 @@ export async function claimScriptResult(
   const row = rows[0]!;
   return { id: Number(row.id), status: row.status };
 }
+
+/** The stdout of the named scripts that passed, by name (MAAS's probed details: lshw, lldp). */
+export async function passedScriptOutputs(
+  db: Db,
+  machineId: number,
+  names: string[],
+): Promise<Map<string, Buffer>> {
+  const { rows } = await db.query<{ name: string; stdout: Buffer | Uint8Array | null }>(
+    "SELECT name, stdout FROM script_results WHERE machine_id = $1 AND name = ANY($2::text[]) AND status = 'PASSED'",
+    [machineId, names],
+  );
+  const out = new Map<string, Buffer>();
+  for (const row of rows) if (row.stdout) out.set(row.name, Buffer.from(row.stdout));
+  return out;
+}

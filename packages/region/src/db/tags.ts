@@ -70,3 +70,76 @@ export async function loadTagNames(db: Db, machineIds: number[]): Promise<Map<nu
   }
   return out;
 }
+
+/** A `tags` row as the tags API shows it. */
+export interface TagRow {
+  id: number;
+  name: string;
+  definition: string;
+  comment: string;
+  kernelOpts: string | null;
+}
+
+const TAG_SELECT = `SELECT id, name, coalesce(definition, '') AS definition, coalesce(comment, '') AS comment,
+       kernel_opts AS "kernelOpts" FROM tags`;
+
+export async function listTags(db: Db): Promise<TagRow[]> {
+  const { rows } = await db.query<TagRow>(`${TAG_SELECT} ORDER BY name`);
+  return rows;
+}
+
+export async function getTagByName(db: Db, name: string): Promise<TagRow | null> {
+  const { rows } = await db.query<TagRow>(`${TAG_SELECT} WHERE name = $1`, [name]);
+  return rows[0] ?? null;
+}
+
+/** Which of these tag names exist, for the list filters' "No such tag(s)" answer. */
+export async function existingTagNames(db: Db, names: string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const { rows } = await db.query<{ name: string }>("SELECT name FROM tags WHERE name = ANY($1::text[])", [
+    names,
+  ]);
+  return new Set(rows.map((row) => row.name));
+}
+
+export async function insertTag(db: Db, tag: Omit<TagRow, "id">): Promise<TagRow> {
+  const { rows } = await db.query<{ id: number }>(
+    "INSERT INTO tags (name, definition, comment, kernel_opts) VALUES ($1, $2, $3, $4) RETURNING id",
+    [tag.name, tag.definition, tag.comment, tag.kernelOpts],
+  );
+  return { id: rows[0]!.id, ...tag };
+}
+
+export async function updateTag(db: Db, id: number, tag: Omit<TagRow, "id">): Promise<void> {
+  await db.query("UPDATE tags SET name = $2, definition = $3, comment = $4, kernel_opts = $5 WHERE id = $1", [
+    id,
+    tag.name,
+    tag.definition,
+    tag.comment,
+    tag.kernelOpts,
+  ]);
+}
+
+export async function deleteTag(db: Db, id: number): Promise<void> {
+  await db.query("DELETE FROM tags WHERE id = $1", [id]);
+}
+
+/** Attaches the tag to these machines; returns how many machines it was newly attached to. */
+export async function attachTagToMachines(db: Db, tagId: number, machineIds: number[]): Promise<number> {
+  if (machineIds.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO machine_tags (machine_id, tag_id) SELECT unnest($2::int[]), $1 ON CONFLICT DO NOTHING`,
+    [tagId, machineIds],
+  );
+  return rowCount;
+}
+
+/** Detaches the tag from these machines; returns how many carried it. */
+export async function detachTagFromMachines(db: Db, tagId: number, machineIds: number[]): Promise<number> {
+  if (machineIds.length === 0) return 0;
+  const { rowCount } = await db.query(
+    "DELETE FROM machine_tags WHERE tag_id = $1 AND machine_id = ANY($2::int[])",
+    [tagId, machineIds],
+  );
+  return rowCount;
+}

@@ -128,3 +128,13 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
 export async function pruneSessions(db: Db, now: Date): Promise<void> {
   await db.query("DELETE FROM sessions WHERE expires <= $1", [now]);
 }
+
+/** Which of these usernames exist (the machines list's `owner=` filter names a missing one). */
+export async function existingUsernames(db: Db, usernames: string[]): Promise<Set<string>> {
+  if (usernames.length === 0) return new Set();
+  const { rows } = await db.query<{ username: string }>(
+    "SELECT username FROM users WHERE username = ANY($1::text[])",
+    [usernames],
+  );
+  return new Set(rows.map((row) => row.username));
+}

@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { regionError } from "../errors.ts";
 import { deployMachine } from "../services/deploy.ts";
 import { HISTORY_MAX_LIMIT, hardwareHistory, hardwareView } from "../services/hardware-view.ts";
+import { machineDetails, machinePowerParameters } from "../services/machine-details.ts";
 import { machineToJson } from "../services/machine-json.ts";
 import { findVisibleMachine, machineToken, releaseMachine } from "../services/machines.ts";
 import { renderVendorData } from "../services/vendor-data.ts";
@@ -56,6 +57,16 @@ export function registerMachineRoutes(app: FastifyInstance, deps: AppDeps): void
       const limit = historyLimit(firstValue(queryFields(request), "limit"));
       const row = await findVisibleMachine(db, user, request.params.system_id);
       return hardwareHistory(db, row.id, { limit });
+    },
+    details: async (request, reply, user) => {
+      const row = await findVisibleMachine(db, user, request.params.system_id);
+      return reply.type("application/bson").send(await machineDetails(db, row));
+    },
+    power_parameters: async (request, _reply, user) => {
+      // MAAS needs admin-read permission on the machine: admins only, 403 for others.
+      const row = await findVisibleMachine(db, user, request.params.system_id);
+      requireAdmin(request);
+      return machinePowerParameters(db, row);
     },
     vendor_data: async (request, reply, user) => {
       const row = await findVisibleMachine(db, user, request.params.system_id);

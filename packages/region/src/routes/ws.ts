@@ -9,6 +9,7 @@ import { databaseError } from "../error-handler.ts";
 import { hasCode, RegionError } from "../errors.ts";
 import { getConfig, listConfig, setConfig } from "../services/config.ts";
 import { deployMachine } from "../services/deploy.ts";
+import { filterParamsFromWs, resolveMachineFilter } from "../services/machine-filter.ts";
 import { wsMachineJson } from "../services/machine-json.ts";
 import { canSee, findVisibleMachine, releaseMachine } from "../services/machines.ts";
 import { parseDeployForm } from "./forms/deploy.ts";
@@ -120,8 +121,10 @@ export function registerWsRoutes(app: FastifyInstance, { db, clock, config }: Ap
       await setConfig(db, name, value, "value");
       return { name, value };
     },
-    "machine.list": async (_params, user) => {
-      const rows = await listMachines(db, { visibleToUserId: user.isSuperuser ? undefined : user.id });
+    "machine.list": async (params, user) => {
+      // MAAS's list filters, checked as the REST list checks them (services/machine-filter.ts).
+      const filter = await resolveMachineFilter(db, filterParamsFromWs(params.filter), user);
+      const rows = await listMachines(db, filter);
       const now = clock.now();
       return rows.map((row) => wsMachineJson(row, now));
     },

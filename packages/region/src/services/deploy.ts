@@ -26,6 +26,8 @@ export interface DeployOptions {
   /** Decoded user data. */
   userData?: string | null;
   comment?: string;
+  /** MAAS's agent_name (Juju names its machines with it); the list filters on it. */
+  agentName?: string;
 }
 
 export interface LifecycleContext {
@@ -79,6 +81,7 @@ export async function deployMachine(
       // applied, so a machine that never reported is never shown as synced or healthy.
       lastSync: null,
       userData: options.userData ?? null,
+      agentName: options.agentName ?? "",
     });
     await getOrCreateMachineToken(tx, row.id);
     const sync = options.enableHwSync ? ` with hardware sync every ${syncInterval} s` : "";

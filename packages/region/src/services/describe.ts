@@ -5,66 +5,57 @@ import { createHash } from "node:crypto";
 // whole command tree from it: handler class names become resource names (MachinesHandler →
 // machines), actions with `:param` docs accept key=value arguments (CLI 3.6+).
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
-type ParamType = "String" | "Int" | "Boolean";
+import { OBJECT_RESOURCES } from "./describe-objects.ts";
+import { API, actionDoc, crud, type HandlerSpec, op, type ResourceSpec } from "./describe-spec.ts";
 
-interface Param {
-  name: string;
-  required?: boolean;
-  type?: ParamType;
-  doc: string;
-}
-
-interface ActionSpec {
-  name: string;
-  method: Method;
-  op: string | null;
-  title: string;
-  body: string;
-  params?: Param[];
-}
-
-interface HandlerSpec {
-  name: string;
-  doc: string;
-  path: string;
-  params: string[];
-  actions: ActionSpec[];
-}
-
-interface ResourceSpec {
-  auth: HandlerSpec | null;
-  anon: HandlerSpec | null;
-}
-
-const API = "/MAAS/api/2.0";
-
-/** Title, blank line, body, then `:param`/`:type` blocks, the layout the CLI parses. */
-function actionDoc(action: ActionSpec): string {
-  let doc = `${action.title}\n\n${action.body}`;
-  for (const param of action.params ?? []) {
-    doc += `\n\n:param ${param.name}: ${param.required ? "Required" : "Optional"}.  ${param.doc}\n:type ${param.name}: ${param.type ?? "String"}`;
-  }
-  return `${doc}\n\n `;
-}
-
-const crud = (method: Method, title: string, body: string, params?: Param[]): ActionSpec => ({
-  name: { GET: "read", POST: "create", PUT: "update", DELETE: "delete" }[method],
-  method,
-  op: null,
-  title,
-  body,
-  params,
-});
-
-const op = (method: Method, name: string, title: string, body: string, params?: Param[]): ActionSpec => ({
-  name,
-  method,
-  op: name,
-  title,
-  body,
-  params,
-});
+const MACHINE_FILTER_PARAMS = [
+  { name: "id", doc: "Only machines with this system_id." },
+  { name: "not_id", doc: "Not the machines with this system_id." },
+  { name: "hostname", doc: "Only machines with this hostname." },
+  { name: "not_hostname", doc: "Not the machines with this hostname." },
+  { name: "mac_address", doc: "Only machines with an interface with this MAC address." },
+  { name: "domain", doc: "Only machines in this DNS domain." },
+  { name: "not_domain", doc: "Not the machines in this DNS domain." },
+  { name: "agent_name", doc: "Only machines with this agent name." },
+  { name: "not_agent_name", doc: "Not the machines with this agent name." },
+  { name: "arch", doc: "Only machines of this architecture (amd64 means every amd64 subarchitecture)." },
+  { name: "not_arch", doc: "Not the machines of this architecture." },
+  { name: "zone", doc: "Only machines in this zone (400 if there is no such zone)." },
+  { name: "not_in_zone", doc: "Not the machines in this zone." },
+  { name: "pool", doc: "Only machines in this resource pool (400 if there is no such pool)." },
+  { name: "not_in_pool", doc: "Not the machines in this resource pool." },
+  { name: "tags", doc: "Only machines carrying every one of these tags (400 if one does not exist)." },
+  { name: "not_tags", doc: "Not the machines carrying any of these tags." },
+  { name: "owner", doc: "Only machines owned by this user (400 if there is no such user)." },
+  { name: "not_owner", doc: "Not the machines owned by this user." },
+  {
+    name: "status",
+    doc: "Only machines in this status: deployed, ready, failed_deployment, … (or a number).",
+  },
+  { name: "not_status", doc: "Not the machines in this status." },
+  {
+    name: "simple_status",
+    doc: "Only machines in this simplified status: deployed, failed, ready, other, …",
+  },
+  { name: "not_simple_status", doc: "Not the machines in this simplified status." },
+  { name: "power_state", doc: "Only machines in this power state (on, off, unknown, error)." },
+  { name: "not_power_state", doc: "Not the machines in this power state." },
+  { name: "cpu_count", type: "Int" as const, doc: "Only machines with at least this many CPUs." },
+  { name: "cpu_speed", type: "Int" as const, doc: "Only machines with CPUs at least this fast (MHz)." },
+  { name: "mem", type: "Int" as const, doc: "Only machines with at least this much memory (MiB)." },
+  {
+    name: "link_speed",
+    type: "Int" as const,
+    doc: "Only machines with an interface at least this fast (Mbit/s).",
+  },
+  { name: "pod", doc: "Only machines in this VM host (this region has none)." },
+  { name: "not_pod", doc: "Not the machines in this VM host." },
+  {
+    name: "sync_unhealthy",
+    type: "Boolean" as const,
+    doc: "Only machines with hardware sync enabled whose last sync is missing or older than 1.5 x sync_interval.",
+  },
+];
 
 const RESOURCES: ResourceSpec[] = [
   {
@@ -85,19 +76,12 @@ const RESOURCES: ResourceSpec[] = [
       path: `${API}/machines/`,
       params: [],
       actions: [
-        crud("GET", "List machines", "List machines visible to the user, optionally filtered.", [
-          { name: "hostname", doc: "Only machines with this hostname (repeatable)." },
-          { name: "id", doc: "Only machines with this system_id (repeatable)." },
-          {
-            name: "status",
-            doc: "Only machines in this status: a name (deployed, ready, …) or number (repeatable).",
-          },
-          {
-            name: "sync_unhealthy",
-            type: "Boolean",
-            doc: "Only machines with hardware sync enabled whose last sync is missing or older than 1.5 x sync_interval.",
-          },
-        ]),
+        crud(
+          "GET",
+          "List machines",
+          "List machines visible to the user, optionally filtered. Every filter is repeatable; an unknown one is refused.",
+          MACHINE_FILTER_PARAMS,
+        ),
         crud(
           "POST",
           "Create a new machine",
@@ -105,10 +89,30 @@ const RESOURCES: ResourceSpec[] = [
           [
             { name: "hostname", doc: "A hostname; generated when omitted." },
             { name: "architecture", doc: "e.g. amd64/generic (the default) or arm64/generic." },
-            { name: "mac_addresses", required: true, doc: "One or more MAC addresses (repeatable)." },
+            {
+              name: "mac_addresses",
+              doc: "One or more MAC addresses (repeatable); required unless deployed=true.",
+            },
             { name: "power_type", doc: "Power driver; only 'manual' is used by this region." },
+            { name: "description", doc: "A description of the machine." },
+            { name: "zone", doc: "The zone to put it in (default: default)." },
+            { name: "pool", doc: "The resource pool to put it in (default: default)." },
+            {
+              name: "deployed",
+              type: "Boolean",
+              doc: "The machine is already running: it is created Deployed, owned by you, without a MAC; fetch its token with get_token (maas-run-scripts register-machine does).",
+            },
+            {
+              name: "enable_hw_sync",
+              type: "Boolean",
+              doc: "With deployed=true: keep its hardware in sync (default true here).",
+            },
           ],
         ),
+        op("POST", "set_zone", "Assign nodes to a zone", "Moves machines into a zone (admin only).", [
+          { name: "zone", required: true, doc: "The zone's name." },
+          { name: "nodes", required: true, doc: "The system_id of a machine to move (repeatable)." },
+        ]),
       ],
     },
   },
@@ -147,6 +151,18 @@ const RESOURCES: ResourceSpec[] = [
           "get_token",
           "Get a machine token",
           "Returns the machine's metadata OAuth token {token_key, token_secret, consumer_key}, or null (admin only).",
+        ),
+        op(
+          "GET",
+          "details",
+          "Get system details",
+          "Returns the machine's lshw and LLDP outputs as BSON {lldp, lshw}, null where it never reported them.",
+        ),
+        op(
+          "GET",
+          "power_parameters",
+          "Get power parameters",
+          "Returns the power parameters the machine's BMC reported (admin only); {} for manual power.",
         ),
         op(
           "GET",
@@ -262,6 +278,8 @@ const RESOURCES: ResourceSpec[] = [
     },
   },
 ];
+
+RESOURCES.push(...OBJECT_RESOURCES);
 
 function handlerJson(handler: HandlerSpec, origin: string | null): Record<string, unknown> {
   return {

@@ -3,25 +3,23 @@ import {
   formatMaasTimestamp,
   isSyncHealthy,
   NODE_STATUS_NAMES,
+  NodeStatus,
   nextSync,
 } from "@hwsync/shared";
 import type { Db } from "../db/db.ts";
+import { DEFAULT_DOMAIN_ID, listDomains } from "../db/domains.ts";
 import {
   type BlockDeviceRow,
   type HardwareSummary,
-  type InterfaceRow,
   loadHardwareSummaries,
   loadHardwareSummary,
-  type PciDeviceRow,
-  type UsbDeviceRow,
 } from "../db/hardware.ts";
 import type { MachineRow } from "../db/machines.ts";
 import { loadTagNames } from "../db/tags.ts";
+import { blockDeviceJson, interfaceJson, pciDeviceJson, usbDeviceJson } from "./device-json.ts";
 
 // The REST machine object in MAAS's field names (docs/maas-compatibility.md#machine-object). This
 // module is the one place machine rows become wire JSON for the REST API.
-
-const DOMAIN = "maas";
 
 // MAAS's hardware_info keys; values it does not know read "Unknown".
 const HARDWARE_INFO_KEYS = [
@@ -46,101 +44,6 @@ const HARDWARE_INFO_KEYS = [
 
 export function statusName(status: number): string {
   return NODE_STATUS_NAMES[status] ?? `Unknown (${status})`;
-}
-
-function nodeUri(systemId: string, kind: string, id: number): string {
-  return `/MAAS/api/2.0/nodes/${systemId}/${kind}/${id}/`;
-}
-
-function blockDeviceJson(systemId: string, disk: BlockDeviceRow): Record<string, unknown> {
-  return {
-    id: disk.id,
-    name: disk.name,
-    path: `/dev/disk/by-dname/${disk.name}`,
-    id_path: disk.idPath,
-    model: disk.model,
-    serial: disk.serial,
-    size: disk.size,
-    block_size: disk.blockSize,
-    type: "physical",
-    bus: disk.type,
-    rpm: disk.rpm,
-    firmware_version: disk.firmwareVersion,
-    numa_node: disk.numaNode,
-    tags: disk.tags,
-    is_virtual: disk.isVirtual,
-    used_size: 0,
-    available_size: disk.size,
-    partitions: [],
-    filesystem: null,
-    storage_pool: null,
-    system_id: systemId,
-    resource_uri: nodeUri(systemId, "blockdevices", disk.id),
-  };
-}
-
-function interfaceJson(systemId: string, nic: InterfaceRow, all: InterfaceRow[]): Record<string, unknown> {
-  return {
-    id: nic.id,
-    name: nic.name,
-    type: nic.type,
-    mac_address: nic.macAddress,
-    vendor: nic.vendor,
-    product: nic.product,
-    driver: nic.driver,
-    pci_address: nic.pciAddress,
-    enabled: true,
-    link_connected: nic.linkConnected,
-    link_speed: nic.linkSpeed ?? 0,
-    interface_speed: nic.interfaceSpeed ?? 0,
-    numa_node: nic.numaNode,
-    sriov_max_vf: nic.sriovMaxVf,
-    is_virtual: nic.isVirtual,
-    parents: nic.parents,
-    children: all.filter((other) => other.parents.includes(nic.name)).map((other) => other.name),
-    vlan: null,
-    links: [],
-    params: {},
-    tags: nic.tags,
-    discovered: null,
-    effective_mtu: 1500,
-    system_id: systemId,
-    resource_uri: nodeUri(systemId, "interfaces", nic.id),
-  };
-}
-
-function pciDeviceJson(systemId: string, device: PciDeviceRow): Record<string, unknown> {
-  return {
-    id: device.id,
-    bus: 1,
-    hardware_type: device.hardwareType,
-    pci_address: device.pciAddress,
-    vendor_id: device.vendorId,
-    product_id: device.productId,
-    vendor_name: device.vendor,
-    product_name: device.product,
-    commissioning_driver: device.driver,
-    numa_node: device.numaNode,
-    iommu_group: device.iommuGroup,
-    is_virtual: device.isVirtual,
-    system_id: systemId,
-  };
-}
-
-function usbDeviceJson(systemId: string, device: UsbDeviceRow): Record<string, unknown> {
-  return {
-    id: device.id,
-    bus: 2,
-    bus_number: device.busAddress,
-    device_number: device.deviceAddress,
-    vendor_id: device.vendorId,
-    product_id: device.productId,
-    vendor_name: device.vendor,
-    product_name: device.product,
-    commissioning_driver: device.driver,
-    speed: device.speed,
-    system_id: systemId,
-  };
 }
 
 function hardwareInfo(row: MachineRow): Record<string, string> {
@@ -170,55 +73,158 @@ function storageMb(disks: BlockDeviceRow[]): number {
   return Math.round(bytes / 1000) / 1000;
 }
 
+/** The zone, pool and domain a machine names, as MAAS nests them. */
+export function zoneJson(zone: { id: number; name: string; description: string }): Record<string, unknown> {
+  return {
+    name: zone.name,
+    description: zone.description,
+    id: zone.id,
+    resource_uri: `/MAAS/api/2.0/zones/${zone.name}/`,
+  };
+}
+
+export function poolJson(pool: { id: number; name: string; description: string }): Record<string, unknown> {
+  return {
+    name: pool.name,
+    description: pool.description,
+    id: pool.id,
+    resource_uri: `/MAAS/api/2.0/resourcepool/${pool.id}/`,
+  };
+}
+
+export function domainJson(domain: {
+  id: number;
+  name: string;
+  authoritative: boolean;
+  ttl: number | null;
+  machineCount: number;
+}): Record<string, unknown> {
+  return {
+    authoritative: domain.authoritative,
+    ttl: domain.ttl,
+    resource_record_count: domain.machineCount,
+    name: domain.name,
+    id: domain.id,
+    is_default: domain.id === DEFAULT_DOMAIN_ID,
+    resource_uri: `/MAAS/api/2.0/domains/${domain.id}/`,
+  };
+}
+
+// MAAS's value for a script-result status it has no results for.
+const NO_RESULTS = { status: -1, name: "Unknown" } as const;
+const NO_GATEWAY = { gateway_ip: null, link_id: null };
+
+/** Every field of MAAS 3.6's machine read, in its order, with the values this region has. */
 function toJson(
   row: MachineRow,
   hardware: HardwareSummary,
   tags: string[],
+  domainRecords: number,
   now: Date,
 ): Record<string, unknown> {
   const interfaces = hardware.interfaces.map((nic) => interfaceJson(row.systemId, nic, hardware.interfaces));
+  const disks = hardware.blockDevices.map((disk) => blockDeviceJson(row.systemId, disk));
   const bootInterface = interfaces.find((nic) => nic.type === "physical") ?? interfaces[0] ?? null;
+  const results = (prefix: string) => ({
+    [`${prefix}_status`]: NO_RESULTS.status,
+    [`${prefix}_status_name`]: NO_RESULTS.name,
+  });
   return {
     system_id: row.systemId,
     hostname: row.hostname,
-    fqdn: `${row.hostname}.${DOMAIN}`,
-    domain: { id: 0, name: DOMAIN },
-    node_type: 0,
-    node_type_name: "Machine",
-    status: row.status,
-    status_name: statusName(row.status),
-    status_message: row.statusMessage ?? statusName(row.status),
-    architecture: row.architecture,
-    osystem: row.osystem,
-    distro_series: row.distroSeries,
+    description: row.description,
+    hardware_uuid: row.hardwareUuid,
+    domain: domainJson({
+      id: row.domainId,
+      name: row.domainName,
+      authoritative: true,
+      ttl: null,
+      machineCount: domainRecords,
+    }),
+    fqdn: `${row.hostname}.${row.domainName}`,
     owner: row.ownerUsername,
+    owner_data: {},
     locked: false,
-    power_type: row.powerType,
-    power_state: "unknown",
-    zone: { id: 1, name: "default" },
-    pool: { id: 0, name: "default" },
-    tag_names: tags,
-    ...syncFields(row, now),
+    cache_sets: [],
+    bcaches: [],
+    bios_boot_method: null,
+    boot_interface: bootInterface,
+    architecture: row.architecture,
+    min_hwe_kernel: "",
+    hwe_kernel: null,
     cpu_count: row.cpuCount,
     cpu_speed: row.cpuSpeed,
     memory: row.memory,
+    swap_size: null,
     storage: storageMb(hardware.blockDevices),
-    hardware_uuid: row.hardwareUuid,
-    hardware_info: hardwareInfo(row),
-    physicalblockdevice_set: hardware.blockDevices.map((disk) => blockDeviceJson(row.systemId, disk)),
-    interface_set: interfaces,
-    boot_interface: bootInterface,
+    status: row.status,
+    osystem: row.osystem,
+    distro_series: row.distroSeries,
+    ephemeral_deploy: false,
+    error_description: "",
+    // MAAS stops network-booting a machine once it is deployed.
+    netboot: row.status !== NodeStatus.DEPLOYED,
+    power_type: row.powerType,
+    power_state: "unknown",
+    tag_names: tags,
+    address_ttl: null,
     ip_addresses: [],
+    interface_set: interfaces,
+    zone: zoneJson({ id: row.zoneId, name: row.zoneName, description: row.zoneDescription }),
+    pool: poolJson({ id: row.poolId, name: row.poolName, description: row.poolDescription }),
+    disable_ipv4: false,
+    boot_disk: disks[0] ?? null,
+    blockdevice_set: disks,
+    physicalblockdevice_set: disks,
+    virtualblockdevice_set: [],
+    volume_groups: [],
+    raids: [],
+    status_action: "",
+    status_message: row.statusMessage ?? statusName(row.status),
+    status_name: statusName(row.status),
+    node_type: 0,
+    node_type_name: "Machine",
+    special_filesystems: [],
+    parent: null,
+    pod: null,
+    default_gateways: { ipv4: NO_GATEWAY, ipv6: NO_GATEWAY },
+    current_commissioning_result_id: null,
+    current_testing_result_id: null,
+    current_installation_result_id: null,
+    ...results("commissioning"),
+    ...results("testing"),
+    ...results("cpu_test"),
+    ...results("memory_test"),
+    ...results("network_test"),
+    ...results("storage_test"),
+    ...results("other_test"),
+    hardware_info: hardwareInfo(row),
+    ...results("interface_test"),
+    numanode_set: [],
+    virtualmachine_id: null,
+    workload_annotations: {},
+    ...syncFields(row, now),
+    enable_kernel_crash_dump: false,
+    is_dpu: false,
+    // Ours: the PCI and USB devices hardware sync stored.
     pci_devices: hardware.pciDevices.map((device) => pciDeviceJson(row.systemId, device)),
     usb_devices: hardware.usbDevices.map((device) => usbDeviceJson(row.systemId, device)),
     resource_uri: `/MAAS/api/2.0/machines/${row.systemId}/`,
   };
 }
 
+async function domainMachineCounts(db: Db): Promise<Map<number, number>> {
+  return new Map((await listDomains(db)).map((domain) => [domain.id, domain.machineCount]));
+}
+
 /** One machine as REST JSON (read, deploy, release answers). */
 export async function machineToJson(db: Db, row: MachineRow, now: Date): Promise<Record<string, unknown>> {
-  const [hardware, tags] = await Promise.all([loadHardwareSummary(db, row.id), loadTagNames(db, [row.id])]);
-  return toJson(row, hardware, tags.get(row.id) ?? [], now);
+  const [hardware, tags, domains] = await Promise.all([
+    loadHardwareSummary(db, row.id),
+    loadTagNames(db, [row.id]),
+    domainMachineCounts(db),
+  ]);
+  return toJson(row, hardware, tags.get(row.id) ?? [], domains.get(row.domainId) ?? 0, now);
 }
 
 /** Many machines with a fixed number of queries, whatever their count (the list endpoint). */
@@ -228,9 +234,15 @@ export async function machinesToJson(
   now: Date,
 ): Promise<Array<Record<string, unknown>>> {
   const ids = rows.map((row) => row.id);
-  const [hardware, tags] = await Promise.all([loadHardwareSummaries(db, ids), loadTagNames(db, ids)]);
+  const [hardware, tags, domains] = await Promise.all([
+    loadHardwareSummaries(db, ids),
+    loadTagNames(db, ids),
+    domainMachineCounts(db),
+  ]);
   const empty: HardwareSummary = { blockDevices: [], interfaces: [], pciDevices: [], usbDevices: [] };
-  return rows.map((row) => toJson(row, hardware.get(row.id) ?? empty, tags.get(row.id) ?? [], now));
+  return rows.map((row) =>
+    toJson(row, hardware.get(row.id) ?? empty, tags.get(row.id) ?? [], domains.get(row.domainId) ?? 0, now),
+  );
 }
 
 /**
@@ -268,7 +280,7 @@ export function wsMachineJson(row: MachineRow, now: Date): Record<string, unknow
     id: row.id,
     system_id: row.systemId,
     hostname: row.hostname,
-    fqdn: `${row.hostname}.${DOMAIN}`,
+    fqdn: `${row.hostname}.${row.domainName}`,
     status: row.status,
     status_code: row.status,
     status_name: statusName(row.status),

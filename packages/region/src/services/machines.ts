@@ -14,9 +14,18 @@ import {
   type MachineRow,
   updateMachine,
 } from "../db/machines.ts";
+import { getNamedObject } from "../db/named-objects.ts";
 import { notifyMachineChanged } from "../db/notify.ts";
-import { deleteMachineTokens, getMachineToken, type TokenTriple } from "../db/tokens.ts";
+import { DEFAULT_POOL_ID, RESOURCE_POOLS } from "../db/resource-pools.ts";
+import {
+  deleteMachineTokens,
+  getMachineToken,
+  getOrCreateMachineToken,
+  type TokenTriple,
+} from "../db/tokens.ts";
+import { DEFAULT_ZONE_ID, ZONES } from "../db/zones.ts";
 import { regionError } from "../errors.ts";
+import { hardwareSyncIntervalSeconds } from "./config.ts";
 import { recordEvent } from "./events.ts";
 import { statusName } from "./machine-json.ts";
 import { dropVirtualDevices } from "./release.ts";
@@ -41,6 +50,18 @@ export interface NewMachineInput {
   architecture?: string;
   macAddresses: string[];
   powerType?: string;
+  description?: string;
+  /** Zone and pool names; the defaults when omitted. */
+  zone?: string;
+  pool?: string;
+  /**
+   * MAAS's `deployed=true`: a machine that is already running (maas-run-scripts
+   * register-machine). It comes in Deployed, owned by the caller, needs no MAC and gets its
+   * metadata token at once (docs/maas-compatibility.md#deploy-release-and-the-machine-token).
+   */
+  deployed?: boolean;
+  /** With `deployed`: hardware sync on (our default for a registered machine) or off. */
+  enableHwSync?: boolean;
 }
 
 function normalizeMac(value: string): string {
@@ -60,8 +81,16 @@ function newSystemId(): string {
 /**
  * Adds a machine. This region has no commissioning, so the machine is Ready at once (MAAS
  * would commission a New machine first); its MACs become physical interfaces eth0, eth1, ….
+ * With `deployed` it is an already running machine: Deployed, owned by `user`, with hardware
+ * sync on unless asked otherwise, so its first push fills in its hardware.
  */
-export async function createMachine(db: Db, input: NewMachineInput, clock: Clock): Promise<MachineRow> {
+export async function createMachine(
+  db: Db,
+  input: NewMachineInput,
+  clock: Clock,
+  creator?: PrincipalUser,
+): Promise<MachineRow> {
+  if (input.deployed && !creator) throw new Error("a deployed machine needs its creator as owner");
   const fields: Record<string, string[]> = {};
   const hostname = input.hostname?.trim().toLowerCase();
   if (
@@ -80,8 +109,9 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
   }
   const macs = [...new Set(input.macAddresses.map(normalizeMac))];
   const badMacs = macs.filter((mac) => !MAC.test(mac));
-  if (macs.length === 0) fields.mac_addresses = ["This field is required: give at least one MAC address."];
-  else if (badMacs.length > 0) {
+  if (macs.length === 0 && !input.deployed) {
+    fields.mac_addresses = ["This field is required: give at least one MAC address."];
+  } else if (badMacs.length > 0) {
     fields.mac_addresses = badMacs.map(
       (mac) => `'${mac}' is not a valid MAC address (e.g. 52:54:00:12:34:56).`,
     );
@@ -90,6 +120,13 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
   if (!/^[a-z0-9_-]{1,32}$/.test(powerType)) {
     fields.power_type = [`'${powerType}' is not a valid power type (e.g. manual, ipmi, redfish).`];
   }
+  const [zone, pool] = await Promise.all([
+    input.zone === undefined ? null : getNamedObject(db, ZONES, { name: input.zone }),
+    input.pool === undefined ? null : getNamedObject(db, RESOURCE_POOLS, { name: input.pool }),
+  ]);
+  const unknownChoice = "Select a valid choice. That choice is not one of the available choices.";
+  if (input.zone !== undefined && !zone) fields.zone = [unknownChoice];
+  if (input.pool !== undefined && !pool) fields.pool = [unknownChoice];
   if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
 
   try {
@@ -109,15 +146,31 @@ export async function createMachine(db: Db, input: NewMachineInput, clock: Clock
         hostname: hostname ?? `machine-${systemId}`,
         architecture,
         powerType,
-        status: NodeStatus.READY,
-        statusMessage: "Ready (this region has no commissioning)",
+        status: input.deployed ? NodeStatus.DEPLOYED : NodeStatus.READY,
+        statusMessage: input.deployed ? "Deployed" : "Ready (this region has no commissioning)",
       });
       await insertBootInterfaces(tx, id, macs);
-      const row = (await getMachineById(tx, id))!;
+      const hwSync = input.deployed && input.enableHwSync !== false;
+      const row = await updateMachine(tx, id, {
+        description: input.description ?? "",
+        zoneId: zone?.id ?? DEFAULT_ZONE_ID,
+        poolId: pool?.id ?? DEFAULT_POOL_ID,
+        ...(input.deployed
+          ? {
+              ownerId: creator!.id,
+              enableHwSync: hwSync,
+              syncInterval: hwSync ? await hardwareSyncIntervalSeconds(tx) : null,
+            }
+          : {}),
+      });
+      if (input.deployed) await getOrCreateMachineToken(tx, id);
       await recordEvent(tx, {
         machine: { id, systemId, hostname: row.hostname },
         type: "NODE_CHANGED_STATUS",
-        description: "Added; Ready without commissioning",
+        description: input.deployed
+          ? `Registered as Deployed (already running)${hwSync ? " with hardware sync" : ""}`
+          : "Added; Ready without commissioning",
+        username: creator?.username,
         at: clock.now(),
       });
       await notifyMachineChanged(tx, systemId);
@@ -191,6 +244,7 @@ export async function releaseMachine(
       osystem: "",
       distroSeries: "",
       userData: null,
+      agentName: "",
     });
     await deleteMachineTokens(tx, row.id);
     await dropVirtualDevices(tx, row.id, clock.now());
@@ -211,4 +265,36 @@ export async function machineToken(db: Db, systemId: string): Promise<TokenTripl
   const row = await getMachineBySystemId(db, systemId);
   if (!row) throw regionError("HWS_MACHINE_NOT_FOUND");
   return getMachineToken(db, row.id);
+}
+
+/**
+ * `POST machines/?op=set_zone` (MAAS's NodesHandler.set_zone): moves machines into a zone. The
+ * zone must exist; unknown system_ids are refused before anything moves.
+ */
+export async function setZone(db: Db, zoneName: string | undefined, systemIds: string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const zone = zoneName ? await getNamedObject(tx, ZONES, { name: zoneName }) : null;
+    if (!zone) {
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: {
+          zone: [
+            zoneName
+              ? "Select a valid choice. That choice is not one of the available choices."
+              : "This field is required.",
+          ],
+        },
+      });
+    }
+    const rows = await listMachines(tx, { systemIds });
+    const unknown = [...new Set(systemIds)].filter((id) => !rows.some((row) => row.systemId === id));
+    if (unknown.length > 0) {
+      throw regionError("HWS_VALIDATION_FAILED", {
+        fields: { system_id: [`Unknown machine(s): ${unknown.sort().join(", ")}.`] },
+      });
+    }
+    for (const row of rows) {
+      await updateMachine(tx, row.id, { zoneId: zone.id });
+      await notifyMachineChanged(tx, row.systemId);
+    }
+  });
 }

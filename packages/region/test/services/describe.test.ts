@@ -56,9 +56,33 @@ describe.each(ENGINES)("version and describe on %s", (engine) => {
     expect(response.text.startsWith('{\n    "doc": "MAAS API",\n    "handlers": [')).toBe(true);
   });
 
-  test("the CLI finds machines, machine, maas, users, account, events and version", () => {
+  test("the CLI finds machines, machine, maas, users, account, events, version and the objects a machine names", () => {
     const names = description.resources.map((resource) => cliName(resource.name)).sort();
-    expect(names).toEqual(["account", "events", "maas", "machine", "machines", "users", "version"]);
+    expect(names).toEqual(
+      [
+        "account",
+        "events",
+        "maas",
+        "machine",
+        "machines",
+        "users",
+        "version",
+        "nodes",
+        "node",
+        "zones",
+        "zone",
+        "resource-pools",
+        "resource-pool",
+        "domains",
+        "domain",
+        "tags",
+        "tag",
+        "interfaces",
+        "interface",
+        "block-devices",
+        "block-device",
+      ].sort(),
+    );
   });
 
   test("every handler has a path and an absolute uri built from the request's host", () => {
@@ -73,7 +97,17 @@ describe.each(ENGINES)("version and describe on %s", (engine) => {
     const machine = description.resources.find((resource) => resource.name === "MachineHandler")!.auth!;
     const ops = Object.fromEntries(machine.actions.map((action) => [action.name, action]));
     expect(Object.keys(ops).sort()).toEqual(
-      ["deploy", "get_token", "hardware", "hardware_history", "read", "release", "vendor_data"].sort(),
+      [
+        "deploy",
+        "details",
+        "get_token",
+        "hardware",
+        "hardware_history",
+        "power_parameters",
+        "read",
+        "release",
+        "vendor_data",
+      ].sort(),
     );
     expect(ops.read).toMatchObject({ method: "GET", op: null, restful: true });
     expect(ops.deploy).toMatchObject({ method: "POST", op: "deploy", restful: false });

@@ -61,5 +61,6 @@ export function parseDeployForm(form: FormBody): DeployOptions {
     distroSeries,
     userData,
     comment: firstValue(form, "comment"),
+    agentName: firstValue(form, "agent_name"),
   };
 }

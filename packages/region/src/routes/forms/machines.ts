@@ -1,11 +1,20 @@
-import { NODE_STATUS_NAMES } from "@hwsync/shared";
-import type { PrincipalUser } from "../../auth.ts";
 import { allValues, type FormBody, firstValue, parseBoolean } from "../../body.ts";
-import type { MachineFilter } from "../../db/machines.ts";
 import { regionError } from "../../errors.ts";
+import type { FilterParams } from "../../services/machine-filter.ts";
 import type { NewMachineInput } from "../../services/machines.ts";
 
 // The machines collection's forms: the list's query filters and the create form.
+
+/** A MAAS boolean form field; anything else is MAAS's `Invalid <name>: …` 400. */
+function optionalBoolean(form: FormBody, name: string): boolean | undefined {
+  const raw = firstValue(form, name);
+  if (raw === undefined || raw === "") return undefined;
+  const value = parseBoolean(raw);
+  if (value === undefined) {
+    throw regionError("HWS_BAD_REQUEST", { message: `Invalid ${name}: Value should be 'true' or 'false'` });
+  }
+  return value;
+}
 
 export function newMachineInputFromForm(form: FormBody): NewMachineInput {
   return {
@@ -13,48 +22,32 @@ export function newMachineInputFromForm(form: FormBody): NewMachineInput {
     architecture: firstValue(form, "architecture") || undefined,
     macAddresses: allValues(form, "mac_addresses").flatMap((value) => value.split(/[\s,]+/).filter(Boolean)),
     powerType: firstValue(form, "power_type") || undefined,
+    description: firstValue(form, "description"),
+    zone: firstValue(form, "zone") || undefined,
+    pool: firstValue(form, "pool") || undefined,
+    deployed: optionalBoolean(form, "deployed") ?? false,
+    enableHwSync: optionalBoolean(form, "enable_hw_sync"),
   };
 }
 
-/** `status=deployed`, `status=Failed deployment`, `status=6` → 6. */
-function parseStatus(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const number = Number(trimmed);
-    return NODE_STATUS_NAMES[number] === undefined ? undefined : number;
-  }
-  const wanted = trimmed.toLowerCase().replace(/[\s-]+/g, "_");
-  for (const [number, name] of Object.entries(NODE_STATUS_NAMES)) {
-    if (name.toLowerCase().replace(/\s+/g, "_") === wanted) return Number(number);
-  }
-  return undefined;
+/** Our extension to the list: `sync_unhealthy=true`. */
+export const LIST_EXTENSIONS = ["sync_unhealthy"] as const;
+
+/** The list's query as parameter → values, what resolveMachineFilter checks. */
+export function filterParamsFromQuery(query: FormBody): FilterParams {
+  // Object.keys: own keys only, `__proto__` included when the query parser made it an own key.
+  return new Map(Object.keys(query).map((name) => [name, allValues(query, name)]));
 }
 
-/** The machines list filters MAAS accepts (id, hostname, status) plus our sync_unhealthy. */
-export function machineFilterFromQuery(query: FormBody, user: PrincipalUser, now: Date): MachineFilter {
-  const fields: Record<string, string[]> = {};
-  const statuses: number[] = [];
-  for (const value of allValues(query, "status")) {
-    const status = parseStatus(value);
-    if (status === undefined) {
-      fields.status = [
-        `'${value}' is not a valid status: use a name (new, ready, deploying, deployed, …) or a number.`,
-      ];
-    } else statuses.push(status);
+/** `sync_unhealthy=true`: only hw-sync machines unhealthy at `now`. */
+export function syncUnhealthyFromQuery(query: FormBody, now: Date): Date | undefined {
+  const raw = firstValue(query, "sync_unhealthy");
+  if (raw === undefined) return undefined;
+  const parsed = parseBoolean(raw);
+  if (parsed === undefined) {
+    throw regionError("HWS_VALIDATION_FAILED", {
+      fields: { sync_unhealthy: ["sync_unhealthy must be true or false."] },
+    });
   }
-  let unhealthy = false;
-  const rawUnhealthy = firstValue(query, "sync_unhealthy");
-  if (rawUnhealthy !== undefined) {
-    const parsed = parseBoolean(rawUnhealthy);
-    if (parsed === undefined) fields.sync_unhealthy = ["sync_unhealthy must be true or false."];
-    else unhealthy = parsed;
-  }
-  if (Object.keys(fields).length > 0) throw regionError("HWS_VALIDATION_FAILED", { fields });
-  return {
-    systemIds: allValues(query, "id"),
-    hostnames: allValues(query, "hostname"),
-    statuses,
-    syncUnhealthyAt: unhealthy ? now : undefined,
-    visibleToUserId: user.isSuperuser ? undefined : user.id,
-  };
+  return parsed ? now : undefined;
 }

@@ -16,7 +16,10 @@ function record(row: object): Record<string, unknown> {
 }
 
 /** The machine and its devices as snake_case records, what tag definitions are evaluated on. */
-export function tagSubject(machine: MachineHardware, state: HardwareState): TagSubject {
+/** The devices a tag definition looks at: a sync's planned state, or a machine's stored rows. */
+export type TagDevices = Pick<HardwareState, "blockDevices" | "interfaces" | "pciDevices" | "usbDevices">;
+
+export function tagSubject(machine: MachineHardware, state: TagDevices): TagSubject {
   const { systemInfo, ...columns } = machine;
   return {
     machine: { ...systemInfo, ...record(columns) },
